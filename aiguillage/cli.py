@@ -1,0 +1,241 @@
+"""The ``aiguillage`` command line: each command parses, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aiguillage.settings import Settings
+
+app = typer.Typer(
+    help="Aiguillage: triage suggestions for Caf administrative mediators.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Check and describe the annotated corpus.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+DataDir = Annotated[Path | None, typer.Option("--data", help="Corpus folder (default: data/annotated).")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one line on stderr and exit non-zero."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@data_app.command("check")
+def data_check(data: DataDir = None, card: bool = typer.Option(True, help="Write DATA_CARD.md.")) -> None:
+    """Validate the corpus (codes, fields, duplicates, floors, split) and write its data card.
+
+    Exits non-zero on any violation. Example: aiguillage data check --data data/annotated
+    """
+    from aiguillage.datacard import write_data_card
+    from aiguillage.datacheck import check_corpus
+
+    data_dir = data or Settings().data_dir
+    report = check_corpus(data_dir)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    if card and report.cases:
+        typer.echo(f"data card written to {write_data_card(report, data_dir)}")
+    typer.echo(f"{len(report.cases)} cases read, {len(report.errors)} problems")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@data_app.command("split")
+def data_split(data: DataDir = None) -> None:
+    """Record the frozen split of every case in splits.tsv (existing ids keep theirs).
+
+    Example: aiguillage data split
+    """
+    from aiguillage.records import CorpusError, load_cases
+    from aiguillage.splits import write_splits
+
+    data_dir = data or Settings().data_dir
+    try:
+        cases = load_cases(data_dir)
+    except CorpusError as error:
+        fail(str(error))
+    write_splits(data_dir, [case.id for case in cases])
+    typer.echo(f"splits recorded for {len(cases)} cases in {data_dir / 'splits.tsv'}")
+
+
+@data_app.command("sample")
+def data_sample(
+    output: Annotated[Path, typer.Option(help="Where to write the blind sample (id and text only).")],
+    data: DataDir = None,
+    share: float = 0.1,
+    seed: int = 2026,
+) -> None:
+    """Draw the random sample for blind second annotation, without its labels.
+
+    Example: aiguillage data sample --output /tmp/blind_texts.jsonl
+    """
+    from aiguillage.agreement import draw_sample
+    from aiguillage.records import load_cases
+
+    sample = draw_sample(load_cases(data or Settings().data_dir), share=share, seed=seed)
+    output.write_text("".join(json.dumps({"id": c.id, "text": c.text}, ensure_ascii=False) + "\n" for c in sample))
+    typer.echo(f"{len(sample)} texts written to {output}")
+
+
+@data_app.command("agreement")
+def data_agreement(
+    stage: Annotated[str, typer.Option(help="Name of this measurement, e.g. 'before adjudication'.")],
+    data: DataDir = None,
+) -> None:
+    """Compare agreement/blind.jsonl with the corpus labels and record kappa and F1 per field.
+
+    Example: aiguillage data agreement --stage "after adjudication"
+    """
+    from aiguillage.agreement import write_agreement
+    from aiguillage.records import load_cases
+
+    data_dir = data or Settings().data_dir
+    for row in write_agreement(data_dir, load_cases(data_dir), stage=stage):
+        f1 = "" if row.micro_f1 is None else f"  micro-F1 {row.micro_f1:.3f}"
+        typer.echo(f"{row.field:<13} n={row.n}  observed {row.observed:.3f}  kappa {row.kappa:.3f}{f1}")
+
+
+def _secret(settings: Settings) -> bytes:
+    from aiguillage.keys import load_or_create_secret
+
+    return load_or_create_secret(settings.resolved_secret_key_file)
+
+
+def _headline(metrics: dict) -> str:
+    recevabilite = metrics["recevabilite"]
+    return " · ".join(
+        [
+            f"motifs micro-F1 {metrics['motifs']['micro_f1']:.3f}",
+            f"prestations micro-F1 {metrics['prestations']['micro_f1']:.3f}",
+            f"recevabilité macro-F1 {recevabilite['macro_f1']:.3f} (accuracy {recevabilite['accuracy']:.3f})",
+            f"émetteur accuracy {metrics['emetteur']['accuracy']:.3f}",
+            f"urgence recall {metrics['urgence']['per_label']['urgent']['recall']:.3f}",
+        ]
+    )
+
+
+@app.command()
+def train(
+    data: DataDir = None, seed: int = typer.Option(13, help="Random seed (same data and seed, same model).")
+) -> None:
+    """Train a new model version from the annotated corpus and print its held-out metrics (does not promote it).
+
+    Example: aiguillage train --data data/annotated --seed 13
+    """
+    from aiguillage.records import CorpusError
+    from training.register import train_version
+
+    settings = Settings()
+    try:
+        version, result = train_version(settings, data_dir=data, seed=seed)
+    except (CorpusError, ValueError) as error:
+        fail(str(error))
+    typer.echo(f"version {version} trained in {result.seconds:.0f} s on {result.counts}")
+    for split, metrics in result.metrics.items():
+        typer.echo(f"{split:>4}: {_headline(metrics)}")
+    typer.echo(f"promote it with: aiguillage promote {version}")
+
+
+@app.command()
+def promote(version: str) -> None:
+    """Make VERSION the production model (atomically); the service picks it up without restart.
+
+    Example: aiguillage promote 2026-11-22T040000-3f2a
+    """
+    from aiguillage.registry import RegistryError
+    from aiguillage.registry import promote as promote_version
+
+    settings = Settings()
+    try:
+        promote_version(settings.models_dir, version, _secret(settings))
+    except RegistryError as error:
+        fail(str(error))
+    typer.echo(f"{version} is now the production model")
+
+
+@app.command()
+def rollback() -> None:
+    """Go back to the model that was in production before the current one.
+
+    Example: aiguillage rollback
+    """
+    from aiguillage.registry import RegistryError
+    from aiguillage.registry import rollback as rollback_version
+
+    settings = Settings()
+    try:
+        version = rollback_version(settings.models_dir, _secret(settings))
+    except RegistryError as error:
+        fail(str(error))
+    typer.echo(f"{version} is the production model again")
+
+
+@app.command()
+def models() -> None:
+    """List model versions, the production one marked with *, and their test metrics.
+
+    Example: aiguillage models
+    """
+    from aiguillage.registry import list_versions, production_version
+
+    settings = Settings()
+    cards = list_versions(settings.models_dir)
+    if not cards:
+        typer.echo("no model yet: run `aiguillage train`")
+        return
+    current = production_version(settings.models_dir)
+    for card in cards:
+        mark = "*" if card["version"] == current else " "
+        test = card.get("metrics", {}).get("test")
+        figures = _headline(test) if test else "no test metrics"
+        typer.echo(f"{mark} {card['version']}  {card['created_at']}  {figures}")
+
+
+@app.command()
+def predict(
+    text: Annotated[str | None, typer.Argument(help="One saisine to triage.")] = None,
+    input: Annotated[Path | None, typer.Option("--input", help="JSON Lines with id and text.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Where to write one suggestion per line.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Version (default: production).")] = None,
+) -> None:
+    """Suggest motifs, benefits, recevabilité, routing, émetteur and urgency, with the words that weighed.
+
+    Example: aiguillage predict "Mon APL n'est plus versée depuis mars, j'ai fait une réclamation le 3 avril"
+    Example: aiguillage predict --input saisines.jsonl --output suggestions.jsonl
+    """
+    from aiguillage.predict import format_suggestion, predict_file
+    from aiguillage.registry import RegistryError, load_model
+
+    if (text is None) == (input is None):
+        fail("give either a TEXT or --input FILE (with --output FILE)")
+    if input is not None and output is None:
+        fail("--input needs --output")
+    settings = Settings()
+    try:
+        triage = load_model(settings.models_dir, model, _secret(settings))
+    except RegistryError as error:
+        fail(str(error))
+    if text is not None:
+        if not text.strip():
+            fail("the text is empty")
+        typer.echo(format_suggestion(triage.predict([text])[0]))
+        return
+    try:
+        written, errors = predict_file(triage, input, output)
+    except OSError as error:
+        fail(f"{input}: {error.strerror}")
+    typer.echo(f"{written} lines written to {output} ({errors} with an error)")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,28 @@
+from aiguillage.features import TextFeaturizer
+
+featurizer = TextFeaturizer()
+
+
+def test_features_mark_words_under_negation():
+    words = featurizer.analyze("Ce n'est pas un problème de paiement.").words
+    assert "neg_paiement" in words and "paiement" in words
+
+
+def test_features_fold_accents_and_classify_numbers():
+    words = featurizer.analyze("Réclamation du 03/03/2026 pour 450,50 € en 2025").words
+    assert "reclamation" in words
+    assert {"num_date", "num_montant", "num_annee"} <= set(words)
+
+
+def test_features_see_placeholders_not_personal_data():
+    analysis = featurizer.analyze("Je m'appelle Karima Benali, NIR 2 61 12 13 609 509 89")
+    assert "pii_personne" in analysis.words and "pii_nir" in analysis.words
+    assert "benali" not in analysis.words and "benali" not in analysis.folded
+
+
+def test_features_transform_is_deterministic(mini_cases):
+    texts = [case.text for case in mini_cases]
+    fitted = TextFeaturizer().fit(texts)
+    first, second = fitted.transform(texts[:5]), fitted.transform(texts[:5])
+    assert (first != second).nnz == 0
+    assert first.shape[1] == len(fitted.get_feature_names_out())
