@@ -207,6 +207,7 @@ def predict(
     input: Annotated[Path | None, typer.Option("--input", help="JSON Lines with id and text.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Where to write one suggestion per line.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Version (default: production).")] = None,
+    workers: Annotated[int, typer.Option(help="Processes for --input (each uses one core).")] = 2,
 ) -> None:
     """Suggest motifs, benefits, recevabilité, routing, émetteur and urgency, with the words that weighed.
 
@@ -231,10 +232,62 @@ def predict(
         typer.echo(format_suggestion(triage.predict([text])[0]))
         return
     try:
-        written, errors = predict_file(triage, input, output)
+        written, errors = predict_file(triage, input, output, workers=workers)
     except OSError as error:
         fail(f"{input}: {error.strerror}")
     typer.echo(f"{written} lines written to {output} ({errors} with an error)")
+
+
+@app.command()
+def evaluate(
+    cases: Annotated[Path, typer.Option("--cases", help="Labelled JSON Lines (format of TAXONOMY.md).")],
+    report: Annotated[Path, typer.Option("--report", help="Where to write the HTML report.")],
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the figures as JSON.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Version (default: production).")] = None,
+) -> None:
+    """Compare the model's suggestions with the labels in FILE: per head, per label, slices, calibration.
+
+    Example: aiguillage evaluate --cases closed.jsonl --report evaluation.html --json evaluation.json
+    """
+    from aiguillage.records import CorpusError, load_cases
+    from aiguillage.registry import RegistryError, load_model
+    from evaluation.report import evaluate as evaluate_model
+    from evaluation.report import write_report
+
+    settings = Settings()
+    try:
+        triage = load_model(settings.models_dir, model, _secret(settings))
+        labelled = load_cases(cases)
+    except (RegistryError, CorpusError) as error:
+        fail(str(error))
+    result = evaluate_model(triage, labelled)
+    write_report(result, report, json_path)
+    typer.echo(f"{len(labelled)} cases: {_headline(result.metrics)}")
+    typer.echo(f"report written to {report}")
+
+
+@app.command()
+def bench(
+    peers: Annotated[
+        str, typer.Option(help="Comma-separated: aiguillage,tfidf,spacy,fasttext.")
+    ] = "aiguillage,tfidf,spacy,fasttext",
+    output: Annotated[Path, typer.Option(help="Folder for RESULTS.md and results.json.")] = Path(
+        "evaluation/benchmarks"
+    ),
+) -> None:
+    """Train each peer on the train split, score it on the frozen test split, time it, write RESULTS.md.
+
+    Needs the production model for the serving figures. Example: aiguillage bench --peers aiguillage,tfidf
+    """
+    from evaluation.bench import run_benchmark
+
+    results = run_benchmark(Settings(), [p.strip() for p in peers.split(",") if p.strip()], output)
+    for result in results:
+        typer.echo(
+            f"{result['peer']}: motifs micro-F1 {result['motifs_micro_f1']:.3f}, "
+            f"recevabilité macro-F1 {result['recevabilite_macro_f1']:.3f}, {result['train_seconds']} s"
+        )
+    typer.echo(f"written to {output / 'RESULTS.md'}")
 
 
 if __name__ == "__main__":

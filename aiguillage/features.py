@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from aiguillage.cues import CUE_NAMES, cue_vector
 from aiguillage.redaction import PLACEHOLDERS, Redactor
-from aiguillage.text import fold
+from aiguillage.text import fold, fold_token
 
 PLACEHOLDER_TOKENS = {placeholder: f"pii_{kind}" for kind, placeholder in PLACEHOLDERS.items()}
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
@@ -115,14 +115,14 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         doc = self.nlp(marked)
         lemmas = getattr(self, "lemmas_", {})
         words: list[str] = []
-        vectors = []
+        vector_keys = []
         negated = 0
         for token in doc:
             if token.is_punct or token.is_space:
                 negated = 0
                 continue
             raw = token.text
-            folded = fold(raw)
+            folded = fold_token(raw)
             if folded.endswith("'"):
                 folded = folded[:-1]
                 if folded == "n":
@@ -135,17 +135,27 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
                 lemma = lemmas.get(raw.lower())
                 if lemma and lemma != form:
                     words.append(f"lem_{lemma}")
-                if token.has_vector and not token.is_stop:
-                    vectors.append(token.vector)
+                if not token.is_stop:
+                    vector_keys.append(token.orth)
             if negated:
                 words.append(f"neg_{form}")
                 negated -= 1
             if form in NEGATION_CUES:
                 negated = NEGATION_SCOPE
-        vector = np.mean(vectors, axis=0) if vectors else np.zeros(self.nlp.vocab.vectors.shape[1] or 300)
-        norm = np.linalg.norm(vector)
         folded_text = fold(marked)
-        return Analysis(words, folded_text, vector / norm if norm else vector, cue_vector(folded_text))
+        return Analysis(words, folded_text, self._mean_vector(vector_keys), cue_vector(folded_text))
+
+    def _mean_vector(self, keys: list[int]) -> np.ndarray:
+        """Mean static word vector of the content words, unit length (zeros when none has a vector)."""
+        vectors = self.nlp.vocab.vectors
+        width = vectors.shape[1] or 300
+        rows = vectors.find(keys=keys) if keys and vectors.shape[0] else np.array([], dtype=int)
+        rows = rows[rows >= 0]
+        if not len(rows):
+            return np.zeros(width, dtype=np.float32)
+        vector = np.asarray(vectors.data[rows]).mean(axis=0)
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm else vector
 
     def analyze_many(self, texts: list[str]) -> list[Analysis]:
         return [self.analyze(text) for text in texts]

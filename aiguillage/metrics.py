@@ -39,11 +39,14 @@ def label_matrix(cases: Sequence[Case], head: Head) -> np.ndarray:
 
 def multi_label_metrics(head: Head, truth: np.ndarray, probabilities: np.ndarray, thresholds: np.ndarray) -> dict:
     predicted = (probabilities >= thresholds).astype(int)
-    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, zero_division=0)
-    codes = head.codes if not head.binary else ("urgent",)
+    if head.binary:  # a single column is read as a binary target: score the positive class only
+        truth, predicted = truth[:, 0], predicted[:, 0]
+    options = {"labels": [1]} if head.binary else {}
+    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, zero_division=0, **options)
+    averaged = "binary" if head.binary else None
     return {
-        "micro_f1": round(float(f1_score(truth, predicted, average="micro", zero_division=0)), 4),
-        "macro_f1": round(float(f1_score(truth, predicted, average="macro", zero_division=0)), 4),
+        "micro_f1": round(float(f1_score(truth, predicted, average=averaged or "micro", zero_division=0)), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, average=averaged or "macro", zero_division=0)), 4),
         "ece": round(expected_calibration_error(probabilities, truth), 4),
         "per_label": {
             code: {
@@ -52,7 +55,7 @@ def multi_label_metrics(head: Head, truth: np.ndarray, probabilities: np.ndarray
                 "f1": round(float(f), 4),
                 "support": int(s),
             }
-            for code, p, r, f, s in zip(codes, precision, recall, f1, support, strict=True)
+            for code, p, r, f, s in zip(head.codes, precision, recall, f1, support, strict=True)
         },
     }
 

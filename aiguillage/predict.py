@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,42 @@ from aiguillage.taxonomy import HEADS_BY_NAME
 
 BATCH_SIZE = 256
 MAX_TEXT_CHARS = 50_000
+
+_worker_model: TriageModel | None = None
+
+
+def _predict_in_worker(texts: list[str]) -> list[dict[str, Any]]:
+    assert _worker_model is not None
+    return _worker_model.predict(texts)
+
+
+class BatchPredictor:
+    """Predict large batches on several cores: forked workers share the loaded model copy-on-write."""
+
+    def __init__(self, model: TriageModel, *, workers: int = 2, chunk: int = 64) -> None:
+        self.model = model
+        self.workers = workers
+        self.chunk = chunk
+        self._pool: Any = None
+
+    def __enter__(self) -> BatchPredictor:
+        global _worker_model
+        if self.workers > 1:
+            _worker_model = self.model
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+        if self._pool is None or len(texts) < 2 * self.chunk:
+            return self.model.predict(texts)
+        chunks = [texts[i : i + self.chunk] for i in range(0, len(texts), self.chunk)]
+        return [suggestion for part in self._pool.map(_predict_in_worker, chunks) for suggestion in part]
 
 
 def _line_error(number: int, line: str) -> tuple[Any, str | None, str | None]:
@@ -29,15 +66,16 @@ def _line_error(number: int, line: str) -> tuple[Any, str | None, str | None]:
     return case_id, text, None
 
 
-def predict_file(model: TriageModel, input_path: Path, output_path: Path) -> tuple[int, int]:
+def predict_file(model: TriageModel, input_path: Path, output_path: Path, *, workers: int = 1) -> tuple[int, int]:
     """Write one output line per input line, in order; a bad line gets an error entry. Returns (lines, errors)."""
     written = errors = 0
     pending: list[tuple[Any, str | None, str | None]] = []
+    predictor = BatchPredictor(model, workers=workers)
 
     def flush(handle: Any) -> None:
         nonlocal written, errors
         texts = [text for _, text, error in pending if error is None]
-        suggestions = iter(model.predict(texts)) if texts else iter(())
+        suggestions = iter(predictor.predict(texts)) if texts else iter(())
         for case_id, _, error in pending:
             entry = {"id": case_id, "error": error} if error else {"id": case_id, **next(suggestions)}
             errors += bool(error)
@@ -45,12 +83,16 @@ def predict_file(model: TriageModel, input_path: Path, output_path: Path) -> tup
             written += 1
         pending.clear()
 
-    with input_path.open(encoding="utf-8", errors="replace") as source, output_path.open("w", encoding="utf-8") as sink:
+    with (
+        input_path.open(encoding="utf-8", errors="replace") as source,
+        output_path.open("w", encoding="utf-8") as sink,
+        predictor,
+    ):
         for number, line in enumerate(source, start=1):
             if not line.strip():
                 continue
             pending.append(_line_error(number, line))
-            if len(pending) >= BATCH_SIZE:
+            if len(pending) >= BATCH_SIZE * max(workers, 1):
                 flush(sink)
         flush(sink)
     return written, errors

@@ -29,3 +29,14 @@ def test_cues_fire_on_the_clues_they_name(text, expected, absent):
     found = cues(text)
     assert expected <= found
     assert not absent & found
+
+
+def test_cues_anchors_never_change_a_result_on_the_corpus():
+    from aiguillage.cues import CUES
+    from aiguillage.records import load_cases
+    from tests.conftest import REPO
+
+    for case in load_cases(REPO / "data" / "annotated"):
+        folded = fold(case.text)
+        for cue in CUES:
+            assert cue.found_in(folded) == (cue.pattern.search(folded) is not None), (case.id, cue.name)

@@ -57,3 +57,11 @@ def test_redaction_spans_point_into_the_original_text():
     text = "Mail : a.b@exemple.fr"
     (span,) = redactor.redact(text).spans
     assert text[span.start : span.end] == "a.b@exemple.fr" and span.kind == "email"
+
+
+def test_redaction_prefilters_never_change_a_result_on_the_corpus():
+    from aiguillage.records import load_cases
+    from tests.conftest import REPO
+
+    for case in load_cases(REPO / "data" / "annotated"):
+        assert redactor.find(case.text) == redactor.find(case.text, prefilter=False), case.id

@@ -39,12 +39,12 @@ class TrainConfig:
     featurizer: dict[str, Any] = field(
         default_factory=lambda: {
             "word_ngrams": (1, 2),
-            "char_ngrams": (2, 5),
+            "char_ngrams": (3, 5),
             "min_df": 2,
             "char_min_df": 3,
-            "char_weight": 0.6,
-            "vector_weight": 0.5,
-            "cue_weight": 1.0,
+            "char_weight": 0.3,
+            "vector_weight": 0.3,
+            "cue_weight": 0.3,
         }
     )
 
