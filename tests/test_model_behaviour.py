@@ -51,11 +51,13 @@ BASE = (
 def test_model_is_invariant_to_names_and_numbers(model, variant):
     base, other = scores(model, BASE), scores(model, variant)
     assert max(abs(base["flat"][k] - other["flat"][k]) for k in base["flat"]) < 0.05
-    predicted = lambda s: {
-        e["code"] for e in s["suggestion"]["motifs"] + s["suggestion"]["prestations"] if e["predicted"]
-    }
-    assert predicted(base) == predicted(other)
+    assert predicted_codes(base) == predicted_codes(other)
     assert base["suggestion"]["recevabilite"]["code"] == other["suggestion"]["recevabilite"]["code"]
+
+
+def predicted_codes(scored: dict) -> set[str]:
+    suggestion = scored["suggestion"]
+    return {e["code"] for e in suggestion["motifs"] + suggestion["prestations"] if e["predicted"]}
 
 
 COMPLAINT = "Mon RSA est suspendu depuis deux mois et je ne comprends pas pourquoi."
