@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.attrs import ORTH
 
 from aiguillage.cues import CUE_NAMES, cue_vector
 from aiguillage.redaction import PLACEHOLDERS, Redactor
@@ -24,6 +25,7 @@ PLACEHOLDER_TOKENS = {placeholder: f"pii_{kind}" for kind, placeholder in PLACEH
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 NEGATION_CUES = {"pas", "jamais", "plus", "aucun", "aucune", "rien", "personne", "sans", "ni", "non", "pa"}
 NEGATION_SCOPE = 5
+_WORD, _SEPARATOR, _ELIDED_NEGATION = 0, 1, 2
 _MONEY = re.compile(r"^\d+(?:[.,\s]\d+)*(?:€|eur|euros?)?$")
 _DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?$")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
@@ -51,6 +53,15 @@ class Analysis:
 
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
+
+
+def _tfidf(ids: np.ndarray, idf: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sublinear TF-IDF of one document from its vocabulary ids, L2-normalised then weighted."""
+    if not len(ids):
+        return ids, np.zeros(0, dtype=np.float32)
+    columns, counts = np.unique(ids, return_counts=True)
+    values = (1.0 + np.log(counts)) * idf[columns]
+    return columns, values * (weight / np.linalg.norm(values))
 
 
 class TextFeaturizer(TransformerMixin, BaseEstimator):
@@ -84,8 +95,8 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
     # spaCy objects are not pickled: they are loaded again from the installed package.
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.pop("_nlp", None)
-        state.pop("_redactor", None)
+        for cached in ("_nlp", "_redactor", "_char_cache", "_char_analyzer", "_token_cache"):
+            state.pop(cached, None)
         return state
 
     @property
@@ -113,30 +124,26 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         redacted = self.redactor.redact(text).text
         marked = _PLACEHOLDER_RE.sub(lambda m: f" {PLACEHOLDER_TOKENS[m.group()]} ", redacted)
         doc = self.nlp(marked)
-        lemmas = getattr(self, "lemmas_", {})
+        entries = self.__dict__.setdefault("_token_cache", {})
         words: list[str] = []
         vector_keys = []
         negated = 0
-        for token in doc:
-            if token.is_punct or token.is_space:
+        for orth in doc.to_array([ORTH]).tolist():
+            entry = entries.get(orth)
+            if entry is None:
+                entry = entries[orth] = self._token_entry(orth)
+            kind, form, lemma, content = entry
+            if kind == _SEPARATOR:
                 negated = 0
                 continue
-            raw = token.text
-            folded = fold_token(raw)
-            if folded.endswith("'"):
-                folded = folded[:-1]
-                if folded == "n":
-                    negated = NEGATION_SCOPE
-                    continue
-            special = number_class(folded) if folded[:1].isdigit() else None
-            form = special or folded
+            if kind == _ELIDED_NEGATION:
+                negated = NEGATION_SCOPE
+                continue
             words.append(form)
-            if special is None and not folded.startswith("pii_"):
-                lemma = lemmas.get(raw.lower())
-                if lemma and lemma != form:
-                    words.append(f"lem_{lemma}")
-                if not token.is_stop:
-                    vector_keys.append(token.orth)
+            if lemma:
+                words.append(lemma)
+            if content:
+                vector_keys.append(orth)
             if negated:
                 words.append(f"neg_{form}")
                 negated -= 1
@@ -144,6 +151,24 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
                 negated = NEGATION_SCOPE
         folded_text = fold(marked)
         return Analysis(words, folded_text, self._mean_vector(vector_keys), cue_vector(folded_text))
+
+    def _token_entry(self, orth: int) -> tuple[int, str, str | None, bool]:
+        """What a vocabulary entry contributes: (kind, word form, lemma feature, counts in the mean vector)."""
+        lexeme = self.nlp.vocab[orth]
+        if lexeme.is_punct or lexeme.is_space:
+            return _SEPARATOR, "", None, False
+        raw = lexeme.text
+        folded = fold_token(raw)
+        if folded.endswith("'"):
+            folded = folded[:-1]
+            if folded == "n":
+                return _ELIDED_NEGATION, "", None, False
+        special = number_class(folded) if folded[:1].isdigit() else None
+        form = special or folded
+        if special is not None or folded.startswith("pii_"):
+            return _WORD, form, None, False
+        lemma = getattr(self, "lemmas_", {}).get(raw.lower())
+        return _WORD, form, f"lem_{lemma}" if lemma and lemma != form else None, not lexeme.is_stop
 
     def _mean_vector(self, keys: list[int]) -> np.ndarray:
         """Mean static word vector of the content words, unit length (zeros when none has a vector)."""
@@ -194,6 +219,56 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         return self.transform_analyses(self.analyze_many(list(texts)))
 
     def transform_analyses(self, analyses: list[Analysis]) -> sp.csr_matrix:
+        """Stack the blocks row by row with plain NumPy (same values as scikit-learn's transforms, see tests)."""
+        word_vocabulary = self.words_.vocabulary_
+        word_idf = self.words_.idf_
+        char_idf = self.chars_.idf_
+        offsets = np.cumsum([0, len(word_idf), len(char_idf), self.vector_dim_])
+        vector_columns = np.arange(self.vector_dim_) + offsets[2]
+        cue_columns = np.arange(len(CUE_NAMES)) + offsets[3]
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        indptr = [0]
+        for analysis in analyses:
+            grams = self._word_ngrams(analysis.words)
+            word_ids = np.fromiter((word_vocabulary[g] for g in grams if g in word_vocabulary), dtype=np.int64)
+            char_ids = self._char_ids(analysis.folded)
+            word_cols, word_values = _tfidf(word_ids, word_idf, 1.0)
+            char_cols, char_values = _tfidf(char_ids, char_idf, self.char_weight)
+            cues = np.asarray(analysis.cues, dtype=np.float32)
+            present = np.flatnonzero(cues)
+            indices += [word_cols, char_cols + offsets[1], vector_columns, cue_columns[present]]
+            values += [
+                word_values,
+                char_values,
+                np.asarray(analysis.vector, dtype=np.float32) * self.vector_weight,
+                cues[present] * self.cue_weight,
+            ]
+            indptr.append(indptr[-1] + len(word_cols) + len(char_cols) + self.vector_dim_ + len(present))
+        shape = (len(analyses), int(offsets[3]) + len(CUE_NAMES))
+        if not analyses:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        return sp.csr_matrix(
+            (np.concatenate(values).astype(np.float32), np.concatenate(indices), np.array(indptr)), shape=shape
+        )
+
+    def _char_ids(self, folded_text: str) -> np.ndarray:
+        """Vocabulary ids of the text's character n-grams; ``char_wb`` n-grams stay within a word, so cache per word."""
+        cache = self.__dict__.setdefault("_char_cache", {})
+        parts = []
+        for word in folded_text.split():
+            ids = cache.get(word)
+            if ids is None:
+                vocabulary = self.chars_.vocabulary_
+                grams = self.__dict__.setdefault("_char_analyzer", self.chars_.build_analyzer())(word)
+                ids = np.fromiter((vocabulary[g] for g in grams if g in vocabulary), dtype=np.int64)
+                if len(cache) < 500_000:
+                    cache[word] = ids
+            parts.append(ids)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def transform_analyses_sklearn(self, analyses: list[Analysis]) -> sp.csr_matrix:
+        """The reference computation with scikit-learn's own transforms (slower; for tests)."""
         words = self.words_.transform([self._word_ngrams(a.words) for a in analyses])
         chars = self.chars_.transform([a.folded for a in analyses]) * self.char_weight
         vectors = sp.csr_matrix(np.vstack([a.vector for a in analyses]).astype(np.float32) * self.vector_weight)

@@ -15,11 +15,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.pipeline import Pipeline
+from spacy.lang.fr.stop_words import STOP_WORDS
 
 from aiguillage.cues import CUE_LIBELLES
 from aiguillage.features import TextFeaturizer
+from aiguillage.redaction import PLACEHOLDERS
 from aiguillage.routing import route
 from aiguillage.taxonomy import HEADS_BY_NAME
+from aiguillage.text import fold
 
 MAX_REASONS = 5
 
@@ -197,18 +200,33 @@ class TriageModel:
         return reasons
 
 
+# How placeholders read in a reason; function words alone are never shown as reasons.
+_READABLE_TOKENS = {
+    "num_date": "[date]",
+    "num_annee": "[année]",
+    "num_montant": "[montant]",
+    "num_petit": "[nombre]",
+    **{f"pii_{kind}": placeholder for kind, placeholder in PLACEHOLDERS.items()},
+}
+_MEANINGFUL_STOP_WORDS = {"rien", "plus", "jamais", "aucun", "aucune", "personne", "pas", "sans", "toujours", "non"}
+_SILENT_WORDS = {fold(word) for word in STOP_WORDS} - _MEANINGFUL_STOP_WORDS
+
+
 def readable_term(feature: str) -> str | None:
-    """A feature name a mediator can read, or None for character n-grams and vector dimensions."""
+    """A feature name a mediator can read, or None for character n-grams, vector dimensions and bare function words."""
     kind, _, name = feature.partition(":")
     if kind == "cue":
         return CUE_LIBELLES.get(name, name)
-    if kind != "w" or name.startswith(("pii_", "num_")):
+    if kind != "w":
         return None
-    if name.startswith("lem_"):
-        return name[4:]
-    if name.startswith("neg_"):
-        return f"négation … {name[4:]}"
-    return name
+    negated = name.startswith("neg_")
+    if name.startswith(("lem_", "neg_")):
+        name = name[4:]
+    words = name.split()
+    if all(word in _SILENT_WORDS or word in _READABLE_TOKENS for word in words):
+        return None
+    text = " ".join(_READABLE_TOKENS.get(word, word) for word in words)
+    return f"négation … {text}" if negated else text
 
 
 def head_kind(name: str) -> str:

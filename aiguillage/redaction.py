@@ -59,8 +59,10 @@ _NIR = re.compile(
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 # Cheap necessary conditions for the costlier patterns below.
-# Seven digits or more (identifiers, phones); with slashes nine or more, so that dates do not count.
-_DIGIT_RUN = re.compile(r"\d(?:[\s.\-]?\d){6,}|\d(?:/?\d){8,}")
+# Seven digits or more (a numéro allocataire); nine or more for phones, NIR, IBAN and cards
+# (with slashes too, but a date has only eight).
+_DIGIT_RUN = re.compile(r"\d(?:[\s.\-]?\d){6,}")
+_LONG_DIGIT_RUN = re.compile(r"\d(?:[\s.\-/–—()]{0,3}\d){8,}|\+\s?\d")
 _UPPER_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{3}")
 _STREET_WORDS = (
     "rue",
@@ -376,10 +378,13 @@ class Redactor:
             return not prefilter or any(anchor in lower for anchor in anchors)
 
         digits = not prefilter or _DIGIT_RUN.search(text) is not None
+        long_digits = not prefilter or _LONG_DIGIT_RUN.search(text) is not None
         spans: list[Span] = []
         if may("@"):
             spans += [Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
         if digits:
+            spans += [Span(m.start(), m.end(), "numero") for m in _LONG_NUMBER.finditer(text)]
+        if long_digits:
             spans += [Span(m.start(), m.end(), "iban") for m in _IBAN.finditer(text) if _valid_iban(m.group())]
             # A NIR-shaped number whose key is wrong (a typo) is still an identifier: masked as a number.
             spans += [
@@ -388,7 +393,6 @@ class Redactor:
             spans += [Span(m.start(), m.end(), "carte") for m in _CARD.finditer(text) if _valid_card(m.group())]
             for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE):
                 spans.append(Span(match.start, match.end, "telephone"))
-            spans += [Span(m.start(), m.end(), "numero") for m in _LONG_NUMBER.finditer(text)]
         if may("alloc", "caf", "dossier"):
             spans += [Span(m.start(1), m.end(1), "numero_allocataire") for m in _ALLOCATAIRE.finditer(text)]
         if may(*_STREET_WORDS):

@@ -26,3 +26,14 @@ def test_features_transform_is_deterministic(mini_cases):
     first, second = fitted.transform(texts[:5]), fitted.transform(texts[:5])
     assert (first != second).nnz == 0
     assert first.shape[1] == len(fitted.get_feature_names_out())
+
+
+def test_features_fast_transform_equals_scikit_learn(mini_cases):
+    import numpy as np
+
+    texts = [case.text for case in mini_cases]
+    fitted = TextFeaturizer().fit(texts)
+    analyses = fitted.analyze_many([*texts, "", "Mot inconnu zzqx."])
+    fast = fitted.transform_analyses(analyses).toarray()
+    reference = fitted.transform_analyses_sklearn(analyses).toarray()
+    np.testing.assert_allclose(fast, reference, rtol=1e-5, atol=1e-6)
