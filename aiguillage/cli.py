@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Check and describe the annotated corpus.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+token_app = typer.Typer(help="API tokens for users and services.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 DataDir = Annotated[Path | None, typer.Option("--data", help="Corpus folder (default: data/annotated).")]
 
@@ -264,6 +266,50 @@ def evaluate(
     write_report(result, report, json_path)
     typer.echo(f"{len(labelled)} cases: {_headline(result.metrics)}")
     typer.echo(f"report written to {report}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the web service and the mediator pages (embedded SQLite database unless configured otherwise).
+
+    Example: aiguillage serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from aiguillage.registry import RegistryError, load_model
+    from service.app import create_app
+
+    settings = Settings()
+    try:
+        load_model(settings.models_dir, None, _secret(settings))
+    except RegistryError as error:
+        fail(str(error))
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option(help="User name (created if needed).")],
+    role: Annotated[str, typer.Option(help="mediator, admin or service.")],
+) -> None:
+    """Print a new API token for USER (only its hash is stored: copy it now).
+
+    Example: aiguillage token create --user guichet --role service
+    """
+    from service.db import make_engine, make_sessionmaker, upgrade_database
+    from service.store import ConflictError, InputError, create_token
+
+    settings = Settings()
+    url = settings.resolved_database_url
+    upgrade_database(url)
+    with make_sessionmaker(make_engine(url))() as session:
+        try:
+            typer.echo(create_token(session, user_name=user, role=role))
+        except (InputError, ConflictError) as error:
+            fail(str(error))
 
 
 @app.command()

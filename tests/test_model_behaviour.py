@@ -135,3 +135,24 @@ def test_model_minimum_functionality_per_label(model, head, code):
         assert code in {e["code"] for e in suggestion[head] if e["predicted"]}
     else:
         assert suggestion[head]["code"] == code
+
+
+def test_model_file_holds_none_of_the_corpus_identifiers(model):
+    """Every NIR, IBAN, phone and numéro allocataire planted in the corpus is absent from the model."""
+    import json
+    import pickle
+    import re
+
+    blob = pickle.dumps(model)
+    vocabulary = "\n".join(model.featurizer.feature_names_)
+    planted = []
+    for brief in sorted((REPO / "data" / "briefs").glob("w*.jsonl")):
+        for line in brief.read_text(encoding="utf-8").splitlines():
+            identifiers = json.loads(line).get("identifiants_a_inclure", {})
+            planted += [v for k, v in identifiers.items() if k in ("nir", "iban", "telephone", "numero_allocataire")]
+    assert len(planted) > 500
+    for value in planted:
+        compact = re.sub(r"\D", "", value) if not value[:2].isalpha() else value.replace(" ", "")
+        for form in {value, compact}:
+            assert form.encode() not in blob, form
+            assert form not in vocabulary, form
