@@ -20,6 +20,8 @@ data_app = typer.Typer(help="Check and describe the annotated corpus.", no_args_
 app.add_typer(data_app, name="data")
 token_app = typer.Typer(help="API tokens for users and services.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+user_app = typer.Typer(help="People who log in to the mediator pages.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 DataDir = Annotated[Path | None, typer.Option("--data", help="Corpus folder (default: data/annotated).")]
 
@@ -310,6 +312,31 @@ def token_create(
             typer.echo(create_token(session, user_name=user, role=role))
         except (InputError, ConflictError) as error:
             fail(str(error))
+
+
+@user_app.command("create")
+def user_create(
+    user: Annotated[str, typer.Option(help="User name.")],
+    role: Annotated[str, typer.Option(help="mediator or admin.")] = "mediator",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a user who logs in to the pages, or set a new password (hashed with argon2).
+
+    Example: aiguillage user create --user mdupont --role mediator
+    """
+    from service.db import make_engine, make_sessionmaker, upgrade_database
+    from service.store import set_password
+
+    if role not in ("mediator", "admin"):
+        fail("role must be mediator or admin")
+    if len(password) < 10:
+        fail("the password needs at least 10 characters")
+    settings = Settings()
+    url = settings.resolved_database_url
+    upgrade_database(url)
+    with make_sessionmaker(make_engine(url))() as session:
+        set_password(session, user_name=user, role=role, password=password)
+    typer.echo(f"user {user} ({role}) can log in")
 
 
 @app.command()

@@ -6,18 +6,20 @@ No ``from __future__ import annotations`` here: FastAPI must see the dependency 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from aiguillage.keys import load_or_create_secret
 from aiguillage.redaction import Redactor
 from aiguillage.settings import Settings
-from service import store
+from service import store, web
 from service.db import make_engine, make_sessionmaker, upgrade_database
 from service.model_holder import ModelHolder
 from service.models import User
@@ -88,11 +90,15 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
         app.state.holder = holder
         app.state.redactor = Redactor()
         app.state.vault = TextVault(secret)
+        app.state.web_sessions = web.Sessions(secret, settings.session_max_age_seconds)
+        app.state.models_dir = settings.models_dir
         yield
         holder.stop()
         engine.dispose()
 
     app = FastAPI(title="Aiguillage", version="0.1.0", lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.include_router(web.make_router())
 
     def get_session(request: Request) -> Iterator[Session]:
         with request.app.state.sessions() as session:
