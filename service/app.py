@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from aiguillage.keys import load_or_create_secret
-from aiguillage.redaction import Redactor
+from aiguillage.redaction import Redactor, load_ner_pipeline
 from aiguillage.settings import Settings
 from service import store, web
 from service.db import make_engine, make_sessionmaker, upgrade_database
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
             holder.start()
         app.state.sessions = make_sessionmaker(engine)
         app.state.holder = holder
-        app.state.redactor = Redactor()
+        app.state.redactor = Redactor(load_ner_pipeline(settings.spacy_model))  # names too, for stored cases
         app.state.vault = TextVault(secret)
         app.state.web_sessions = web.Sessions(secret, settings.session_max_age_seconds)
         app.state.models_dir = settings.models_dir

@@ -52,7 +52,7 @@ def validate_text(text: Any) -> str:
 
 def create_case(session: Session, services: Services, *, text: str, channel: str, received_at: date, user: str) -> Case:
     """Redact, encrypt the original, predict on the redacted text, store; one transaction."""
-    validate_text(text)
+    text = validate_text(text).replace("\r\n", "\n").replace("\r", "\n")  # forms send CRLF
     if channel not in CHANNELS:
         raise InputError(f"canal inconnu {channel!r} (attendu : {', '.join(CHANNELS)})")
     redaction = services.redactor.redact(text)

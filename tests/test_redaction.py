@@ -65,3 +65,7 @@ def test_redaction_prefilters_never_change_a_result_on_the_corpus():
 
     for case in load_cases(REPO / "data" / "annotated"):
         assert redactor.find(case.text) == redactor.find(case.text, prefilter=False), case.id
+
+
+def test_redaction_finds_a_signature_after_windows_line_endings():
+    assert "Benali" not in redact("Merci.\r\nCordialement,\r\nKarima Benali\r\n")
