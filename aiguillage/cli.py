@@ -274,10 +274,11 @@ def evaluate(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core; each holds the model).")] = 1,
 ) -> None:
     """Run the web service and the mediator pages (embedded SQLite database unless configured otherwise).
 
-    Example: aiguillage serve --host 127.0.0.1 --port 8000
+    Example: aiguillage serve --host 127.0.0.1 --port 8000 --workers 2
     """
     import uvicorn
 
@@ -289,7 +290,13 @@ def serve(
         load_model(settings.models_dir, None, _secret(settings))
     except RegistryError as error:
         fail(str(error))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    from service.db import upgrade_database
+
+    upgrade_database(settings.resolved_database_url)  # once, before several workers start
+    if workers > 1:
+        uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
 @token_app.command("create")
