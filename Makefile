@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` (set up, train the default model if absent, start) and `make test`.
+# The two commands of the README: `make run` (set up, train the default model if absent, serve) and `make test`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,8 +18,8 @@ default-model: setup
 	$(BIN)/python -m training.default_model
 
 run: default-model
-	$(BIN)/aiguillage data check
-	$(BIN)/aiguillage models
+	@echo "Aiguillage on http://127.0.0.1:8000 — create a login with: $(BIN)/aiguillage user create --user NAME"
+	$(BIN)/aiguillage serve --host 127.0.0.1 --port 8000
 
 lint: setup
 	$(BIN)/ruff check .
