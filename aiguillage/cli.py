@@ -151,6 +151,40 @@ def train(
 
 
 @app.command()
+def retrain(data: DataDir = None, seed: int = 13) -> None:
+    """The nightly job: closed cases + annotated corpus -> candidate -> gate -> promote or keep.
+
+    The candidate is promoted only if no head is worse than production on the frozen test split.
+    Example: aiguillage retrain
+    """
+    from aiguillage.registry import production_version, read_card
+    from aiguillage.registry import promote as promote_version
+    from service.db import make_engine, make_sessionmaker, upgrade_database
+    from service.store import closed_cases_for_training
+    from training.gate import gate
+    from training.register import train_version
+
+    settings = Settings()
+    url = settings.resolved_database_url
+    upgrade_database(url)
+    with make_sessionmaker(make_engine(url))() as session:
+        closed = closed_cases_for_training(session)
+    version, result = train_version(
+        settings, data_dir=data, seed=seed, extra_cases=closed, extra_description={"closed_cases": len(closed)}
+    )
+    current = production_version(settings.models_dir)
+    baseline = read_card(settings.models_dir, current)["metrics"].get("test") if current else None
+    decision = gate(result.metrics["test"], baseline)
+    for reason in decision.reasons:
+        typer.echo(f"  {reason}")
+    if decision.promote:
+        promote_version(settings.models_dir, version, _secret(settings))
+        typer.echo(f"candidate {version} (with {len(closed)} closed cases) promoted")
+    else:
+        typer.echo(f"candidate {version} kept out of production; {current} still serves")
+
+
+@app.command()
 def promote(version: str) -> None:
     """Make VERSION the production model (atomically); the service picks it up without restart.
 

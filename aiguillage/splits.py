@@ -9,12 +9,21 @@ SPLITS = ("train", "dev", "test")
 SPLIT_FILE = "splits.tsv"
 
 
+CORPUS_PREFIX = "c-"
+
+
 def split_of(case_id: str) -> str:
-    """Assign a split from a hash of the id: 70% train, 15% dev, 15% test, stable forever."""
+    """Assign a split from a hash of the id: 70% train, 15% dev, 15% test, stable forever.
+
+    Only corpus cases (ids ``c-...``) can be test: closed cases from the case store train or tune,
+    so every model version is measured on the same frozen test split.
+    """
     bucket = int(hashlib.sha256(case_id.encode("utf-8")).hexdigest()[:8], 16) % 100
     if bucket < 70:
         return "train"
-    return "dev" if bucket < 85 else "test"
+    if bucket < 85:
+        return "dev"
+    return "test" if case_id.startswith(CORPUS_PREFIX) else "train"
 
 
 def read_splits(data_dir: Path) -> dict[str, str]:

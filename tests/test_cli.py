@@ -37,3 +37,19 @@ def test_cli_predict_prints_a_readable_suggestion(mini_model_env, monkeypatch):
     result = runner.invoke(app, ["predict", "Mon RSA n'est plus versé depuis mars, j'ai appelé le 3230."])
     assert result.exit_code == 0, result.output
     assert "Recevabilité :" in result.output and "Orientation :" in result.output
+
+
+def test_cli_retrain_promotes_a_candidate_that_passes_the_gate(tmp_path, monkeypatch):
+    from aiguillage.registry import production_version
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("AIGUILLAGE_DATA_DIR", str(FIXTURES))
+    monkeypatch.setenv("AIGUILLAGE_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("AIGUILLAGE_VAR_DIR", str(tmp_path / "var"))
+    first = runner.invoke(app, ["retrain"])
+    assert first.exit_code == 0, first.output
+    assert "no production model yet" in first.output and "promoted" in first.output
+    promoted = production_version(tmp_path / "models")
+    second = runner.invoke(app, ["retrain"])  # same data and seed: equal metrics pass the gate
+    assert second.exit_code == 0, second.output
+    assert production_version(tmp_path / "models") != promoted

@@ -89,3 +89,9 @@ def test_cli_data_check_fails_cleanly_on_bad_json(tmp_path):
 def test_mini_fixture_is_valid():
     report = check_corpus(FIXTURES, floors=False)
     assert [e for e in report.errors if "splits.tsv" not in e] == []
+
+
+def test_splits_keep_closed_cases_out_of_the_frozen_test_split():
+    ids = [f"store-{i}" for i in range(400)]
+    assert {split_of(i) for i in ids} == {"train", "dev"}
+    assert "test" in {split_of(f"c-{i:04d}") for i in range(400)}
