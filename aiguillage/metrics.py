@@ -30,6 +30,19 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(error)
 
 
+def _per_label(codes: Sequence[str], *columns: np.ndarray) -> dict[str, dict[str, float]]:
+    precision, recall, f1, support = columns
+    return {
+        code: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for code, p, r, f, s in zip(codes, precision, recall, f1, support, strict=True)
+    }
+
+
 def label_matrix(cases: Sequence[Case], head: Head) -> np.ndarray:
     """Indicator matrix (cases x codes) of a multi-label field, or (cases x 1) for urgence."""
     if head.binary:
@@ -48,15 +61,7 @@ def multi_label_metrics(head: Head, truth: np.ndarray, probabilities: np.ndarray
         "micro_f1": round(float(f1_score(truth, predicted, average=averaged or "micro", zero_division=0)), 4),
         "macro_f1": round(float(f1_score(truth, predicted, average=averaged or "macro", zero_division=0)), 4),
         "ece": round(expected_calibration_error(probabilities, truth), 4),
-        "per_label": {
-            code: {
-                "precision": round(float(p), 4),
-                "recall": round(float(r), 4),
-                "f1": round(float(f), 4),
-                "support": int(s),
-            }
-            for code, p, r, f, s in zip(head.codes, precision, recall, f1, support, strict=True)
-        },
+        "per_label": _per_label(head.codes, precision, recall, f1, support),
     }
 
 
@@ -74,15 +79,7 @@ def single_label_metrics(head: Head, truth: Sequence[str], probabilities: np.nda
         ),
         "micro_f1": round(float(f1_score(truth_array, predicted, average="micro", zero_division=0)), 4),
         "ece": round(expected_calibration_error(probabilities.max(axis=1), predicted == truth_array), 4),
-        "per_label": {
-            code: {
-                "precision": round(float(p), 4),
-                "recall": round(float(r), 4),
-                "f1": round(float(f), 4),
-                "support": int(s),
-            }
-            for code, p, r, f, s in zip(codes, precision, recall, f1, support, strict=True)
-        },
+        "per_label": _per_label(head.codes, precision, recall, f1, support),
     }
 
 
