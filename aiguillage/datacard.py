@@ -75,6 +75,7 @@ def render_data_card(report: CheckReport, data_dir: Path) -> str:
         "",
     ]
     lines += _agreement_section(data_dir)
+    lines += _changes_section(data_dir, total)
     if report.near_duplicates:
         lines += ["## Near-duplicate pairs", "", "| a | b | similarity |", "|---|---|---:|"]
         lines += [f"| {a} | {b} | {s:.3f} |" for a, b, s in report.near_duplicates[:30]]
@@ -107,6 +108,33 @@ def _agreement_section(data_dir: Path) -> list[str]:
     notes = data_dir / "agreement" / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").strip(), ""]
+    return lines
+
+
+def _changes_section(data_dir: Path, total: int) -> list[str]:
+    """How many labels adjudication and review changed, by source and field (from CHANGES.jsonl)."""
+    path = data_dir / "CHANGES.jsonl"
+    if not path.exists():
+        return []
+    import json
+
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    by_source: dict[str, set[str]] = {}
+    fields: Counter = Counter()
+    for entry in entries:
+        by_source.setdefault(entry["source"], set()).add(entry["id"])
+        fields[(entry["source"], entry["field"])] += 1
+    lines = [
+        "## Label corrections",
+        "",
+        "Every change after writing is logged in `CHANGES.jsonl` (id, field, before, after, why).",
+        "",
+    ]
+    lines += ["| source | cases changed | field | fields changed |", "|---|---:|---|---:|"]
+    for (source, field), count in sorted(fields.items()):
+        lines.append(f"| {source} | {len(by_source[source])} | {field} | {count} |")
+    changed = {entry["id"] for entry in entries}
+    lines += ["", f"{len(changed)} cases ({len(changed) / max(total, 1):.0%}) carry at least one corrected label.", ""]
     return lines
 
 

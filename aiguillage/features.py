@@ -126,7 +126,7 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         doc = self.nlp(marked)
         entries = self.__dict__.setdefault("_token_cache", {})
         words: list[str] = []
-        vector_keys = []
+        vector_rows: list[int] = []
         negated = 0
         for orth in doc.to_array([ORTH]).tolist():
             entry = entries.get(orth)
@@ -142,43 +142,42 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
             words.append(form)
             if lemma:
                 words.append(lemma)
-            if content:
-                vector_keys.append(orth)
+            if content >= 0:
+                vector_rows.append(content)
             if negated:
                 words.append(f"neg_{form}")
                 negated -= 1
             if form in NEGATION_CUES:
                 negated = NEGATION_SCOPE
         folded_text = fold(marked)
-        return Analysis(words, folded_text, self._mean_vector(vector_keys), cue_vector(folded_text))
+        return Analysis(words, folded_text, self._mean_vector(vector_rows), cue_vector(folded_text))
 
-    def _token_entry(self, orth: int) -> tuple[int, str, str | None, bool]:
-        """What a vocabulary entry contributes: (kind, word form, lemma feature, counts in the mean vector)."""
+    def _token_entry(self, orth: int) -> tuple[int, str, str | None, int]:
+        """What a vocabulary entry contributes: (kind, word form, lemma feature, its row in the vectors or -1)."""
         lexeme = self.nlp.vocab[orth]
         if lexeme.is_punct or lexeme.is_space:
-            return _SEPARATOR, "", None, False
+            return _SEPARATOR, "", None, -1
         raw = lexeme.text
         folded = fold_token(raw)
         if folded.endswith("'"):
             folded = folded[:-1]
             if folded == "n":
-                return _ELIDED_NEGATION, "", None, False
+                return _ELIDED_NEGATION, "", None, -1
         special = number_class(folded) if folded[:1].isdigit() else None
         form = special or folded
         if special is not None or folded.startswith("pii_"):
-            return _WORD, form, None, False
+            return _WORD, form, None, -1
         lemma = getattr(self, "lemmas_", {}).get(raw.lower())
-        return _WORD, form, f"lem_{lemma}" if lemma and lemma != form else None, not lexeme.is_stop
+        vectors = self.nlp.vocab.vectors
+        row = int(vectors.find(key=orth)) if vectors.shape[0] and not lexeme.is_stop else -1
+        return _WORD, form, f"lem_{lemma}" if lemma and lemma != form else None, row
 
-    def _mean_vector(self, keys: list[int]) -> np.ndarray:
+    def _mean_vector(self, rows: list[int]) -> np.ndarray:
         """Mean static word vector of the content words, unit length (zeros when none has a vector)."""
         vectors = self.nlp.vocab.vectors
-        width = vectors.shape[1] or 300
-        rows = vectors.find(keys=keys) if keys and vectors.shape[0] else np.array([], dtype=int)
-        rows = rows[rows >= 0]
-        if not len(rows):
-            return np.zeros(width, dtype=np.float32)
-        vector = np.asarray(vectors.data[rows]).mean(axis=0)
+        if not rows:
+            return np.zeros(vectors.shape[1] or 300, dtype=np.float32)
+        vector = np.asarray(vectors.data)[rows].mean(axis=0)
         norm = np.linalg.norm(vector)
         return vector / norm if norm else vector
 

@@ -9,6 +9,7 @@ without the per-estimator overhead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -186,7 +187,10 @@ class TriageModel:
         columns, values = features.indices, features.data
         contributions = values * coef[columns]
         names = self.featurizer.feature_names_
-        order = np.argsort(-contributions)
+        # Only the strongest few can be shown: a partial sort of them, not of every feature.
+        strongest = min(len(contributions), 8 * MAX_REASONS)
+        order = np.argpartition(-contributions, strongest - 1)[:strongest] if strongest else np.zeros(0, int)
+        order = order[np.argsort(-contributions[order])]
         reasons, seen = [], set()
         for position in order:
             weight = float(contributions[position])
@@ -212,6 +216,7 @@ _MEANINGFUL_STOP_WORDS = {"rien", "plus", "jamais", "aucun", "aucune", "personne
 _SILENT_WORDS = {fold(word) for word in STOP_WORDS} - _MEANINGFUL_STOP_WORDS
 
 
+@lru_cache(maxsize=500_000)
 def readable_term(feature: str) -> str | None:
     """A feature name a mediator can read, or None for character n-grams, vector dimensions and bare function words."""
     kind, _, name = feature.partition(":")

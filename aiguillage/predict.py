@@ -24,7 +24,7 @@ def _predict_in_worker(texts: list[str]) -> list[dict[str, Any]]:
 class BatchPredictor:
     """Predict large batches on several cores: forked workers share the loaded model copy-on-write."""
 
-    def __init__(self, model: TriageModel, *, workers: int = 2, chunk: int = 64) -> None:
+    def __init__(self, model: TriageModel, *, workers: int = 2, chunk: int = 32) -> None:
         self.model = model
         self.workers = workers
         self.chunk = chunk

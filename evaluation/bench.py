@@ -162,7 +162,7 @@ def run_benchmark(settings: Settings, peers: Sequence[str], output: Path) -> lis
         "train_cases": len(split_cases(cases)["train"]),
     }
     (output / "results.json").write_text(json.dumps({"meta": meta, "peers": results, "serving": serving}, indent=2))
-    (output / "RESULTS.md").write_text(render(meta, results, serving), encoding="utf-8")
+    (output / "RESULTS.md").write_text(render(meta, results, serving, output), encoding="utf-8")
     return results
 
 
@@ -190,7 +190,7 @@ ROWS = [
 ]
 
 
-def render(meta: dict[str, Any], results: list[dict[str, Any]], serving: dict[str, Any]) -> str:
+def render(meta: dict[str, Any], results: list[dict[str, Any]], serving: dict[str, Any], folder: Path) -> str:
     header = "| | " + " | ".join(r["peer"] for r in results) + " |"
     lines = [
         "# Benchmark: Aiguillage and its peers",
@@ -215,4 +215,51 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]], serving: dict[st
         f"serving process, {serving['peak_rss_mb_workers']} MB in the largest worker.",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _scale_section(folder) + _api_section(folder))
+
+
+def _scale_section(folder: Path) -> list[str]:
+    path = folder / "scale.json"
+    if not path.exists():
+        return []
+    rows = json.loads(path.read_text())
+    base = rows[0]
+    lines = [
+        "## Training cost as the corpus grows",
+        "",
+        "`python -m evaluation.scale`: the corpus resampled to N cases (new ids, repeated texts, redaction done "
+        "beforehand as for closed cases), one full training per size in a fresh process.",
+        "",
+        "| cases | training (s) | s per 1,000 cases | peak memory (MB) | features |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['cases']:,} | {r['train_seconds']:.0f} | {r['train_seconds'] / r['cases'] * 1000:.1f} | "
+        f"{r['peak_rss_mb']:,} | {r['features']:,} |"
+        for r in rows
+    ]
+    last = rows[-1]
+    ratio = (last["train_seconds"] / base["train_seconds"]) / (last["cases"] / base["cases"])
+    lines += [
+        "",
+        f"From {base['cases']:,} to {last['cases']:,} cases the time grows {ratio:.2f} times as fast "
+        "as the number of cases (1.00 would be exactly linear).",
+        "",
+    ]
+    return lines
+
+
+def _api_section(folder: Path) -> list[str]:
+    path = folder / "api.json"
+    if not path.exists():
+        return []
+    r = json.loads(path.read_text())
+    return [
+        "## The service over HTTP",
+        "",
+        f"`python -m evaluation.bench_api`: `POST /api/v1/predict` over loopback to `aiguillage serve --workers "
+        f"{r['workers']}` (authentication, JSON, model and reasons included). {r['single_requests']} single "
+        f"requests one after the other: **p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms**. {r['concurrency']} "
+        f"concurrent clients: **{r['requests_per_s']} requests/s**, {r['errors']} errors.",
+        "",
+    ]
