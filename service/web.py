@@ -26,6 +26,7 @@ from service.security import verify_password
 from service.similar import closest_closed_cases
 
 COOKIE = "aiguillage_session"
+EXPIRED = "Le formulaire avait expiré : rien n'a été enregistré. Vérifiez et validez à nouveau."
 OBJECTIVE_DAYS = 8
 REDACTION_LABELS = {
     "nir": "NIR",
@@ -203,15 +204,6 @@ def make_router() -> APIRouter:
             user, data = login_required(request, db)
             if user is None:
                 return to_login(request)
-            if not csrf_ok(data, str(form.get("csrf", ""))):
-                return render(
-                    request,
-                    "error.html",
-                    403,
-                    user=user,
-                    csrf=data["csrf"],
-                    message="Formulaire expiré : rechargez la page.",
-                )
             case = db.get(Case, case_id)
             if case is None:
                 return render(request, "error.html", 404, user=user, csrf=data["csrf"], message="Dossier introuvable.")
@@ -222,6 +214,8 @@ def make_router() -> APIRouter:
                 "emetteur": form.get("emetteur"),
                 "urgence": form.get("urgence") == "oui",
             }
+            if not csrf_ok(data, str(form.get("csrf", ""))):  # keep the mediator's choices, ask to confirm
+                return _case_response(request, db, case, user, data, error=EXPIRED, status_code=403, form=payload)
             try:
                 _, created = store.decide(db, case_id, payload, user.name)
             except (store.InputError, store.ConflictError) as problem:
@@ -254,14 +248,16 @@ def make_router() -> APIRouter:
             if user is None:
                 return to_login(request)
             form = {"channel": canal, "received_at": recue_le, "text": texte}
-            if not csrf_ok(data, csrf):
+            if not csrf_ok(data, csrf):  # keep the text typed or pasted, ask to confirm
                 return render(
                     request,
-                    "error.html",
+                    "new_case.html",
                     403,
                     user=user,
                     csrf=data["csrf"],
-                    message="Formulaire expiré : rechargez la page.",
+                    channels=CHANNELS,
+                    form=form,
+                    error=EXPIRED,
                 )
             try:
                 received = date.fromisoformat(recue_le)

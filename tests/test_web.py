@@ -75,12 +75,13 @@ def test_web_saisine_to_closed_case(browser):
     assert case_url.rsplit("/", 1)[1] not in browser.get("/").text
 
 
-def test_web_forms_refuse_a_missing_csrf_token(browser):
+def test_web_forms_refuse_a_missing_csrf_token_but_keep_the_text(browser):
     _login(browser)
     response = browser.post(
         "/saisines/nouvelle", data={"texte": SAISINE, "canal": "courriel", "recue_le": "2026-11-02"}
     )
     assert response.status_code == 403
+    assert "expiré" in response.text and "Karima Benali (allocataire 4455413)" in response.text
     assert "Aucun dossier ouvert" in browser.get("/").text
 
 
