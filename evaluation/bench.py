@@ -162,8 +162,15 @@ def run_benchmark(settings: Settings, peers: Sequence[str], output: Path) -> lis
         "train_cases": len(split_cases(cases)["train"]),
     }
     (output / "results.json").write_text(json.dumps({"meta": meta, "peers": results, "serving": serving}, indent=2))
-    (output / "RESULTS.md").write_text(render(meta, results, serving, output), encoding="utf-8")
+    write_results(output)
     return results
+
+
+def write_results(output: Path) -> None:
+    """(Re)write RESULTS.md from results.json and the other measurements in the folder."""
+    recorded = json.loads((output / "results.json").read_text())
+    text = render(recorded["meta"], recorded["peers"], recorded["serving"], output)
+    (output / "RESULTS.md").write_text(text, encoding="utf-8")
 
 
 ROWS = [
@@ -250,16 +257,20 @@ def _scale_section(folder: Path) -> list[str]:
 
 
 def _api_section(folder: Path) -> list[str]:
-    path = folder / "api.json"
-    if not path.exists():
+    runs = [json.loads(path.read_text()) for path in sorted(folder.glob("api*.json"))]
+    if not runs:
         return []
-    r = json.loads(path.read_text())
-    return [
+    lines = [
         "## The service over HTTP",
         "",
-        f"`python -m evaluation.bench_api`: `POST /api/v1/predict` over loopback to `aiguillage serve --workers "
-        f"{r['workers']}` (authentication, JSON, model and reasons included). {r['single_requests']} single "
-        f"requests one after the other: **p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms**. {r['concurrency']} "
-        f"concurrent clients: **{r['requests_per_s']} requests/s**, {r['errors']} errors.",
+        "`python -m evaluation.bench_api --workers N`: `POST /api/v1/predict` over loopback to `aiguillage serve` "
+        "(authentication, JSON, model and reasons included); 500 single requests one after the other, then 8 "
+        "concurrent clients for 15 s.",
         "",
+        "| server processes | single p50 (ms) | single p99 (ms) | req/s, 8 clients | errors |",
+        "|---:|---:|---:|---:|---:|",
     ]
+    lines += [
+        f"| {r['workers']} | {r['p50_ms']} | {r['p99_ms']} | {r['requests_per_s']} | {r['errors']} |" for r in runs
+    ]
+    return [*lines, ""]
