@@ -83,12 +83,22 @@ def test_model_moves_in_the_expected_direction(model, addition, key):
 
 
 def test_model_negation_lowers_the_payment_motif(model):
-    plain = "J'ai un problème de paiement de ma prime d'activité, j'ai appelé la Caf en mai."
-    negated = "Ce n'est pas un problème de paiement de ma prime d'activité, j'ai appelé la Caf en mai."
-    assert (
-        scores(model, negated)["flat"]["motifs:absence_paiement"]
-        < scores(model, plain)["flat"]["motifs:absence_paiement"]
+    plain = (
+        "Ma prime d'activité n'a pas été versée ce mois-ci. J'ai appelé la Caf en mai, je ne comprends pas le calcul."
     )
+    negated = (
+        "Ce n'est pas un problème de paiement, ma prime d'activité est bien versée. "
+        "J'ai appelé la Caf en mai, je ne comprends pas le calcul."
+    )
+    (base,) = model.predict([plain])
+    (flipped,) = model.predict([negated])
+
+    def payment(suggestion: dict) -> dict:
+        return next(e for e in suggestion["motifs"] if e["code"] == "absence_paiement")
+
+    assert payment(base)["predicted"], "the plain text must read as non-payment for the test to mean anything"
+    assert not payment(flipped)["predicted"]
+    assert payment(flipped)["score"] < payment(base)["score"] - 0.5
 
 
 MINIMUM = {
