@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiguillage.model import TriageModel
+from aiguillage.predict import MAX_TEXT_CHARS
 from aiguillage.records import Case as LabelledCase
 from aiguillage.records import label_problems
 from aiguillage.redaction import Redactor
 from aiguillage.taxonomy import CHANNELS
 from service.models import ApiToken, AuditEvent, Case, Decision, User, utcnow
 from service.security import TextVault, hash_password, hash_token, new_token
-
-MAX_TEXT_CHARS = 50_000
 
 
 class InputError(ValueError):
