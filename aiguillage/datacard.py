@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -116,8 +117,6 @@ def _changes_section(data_dir: Path, total: int) -> list[str]:
     path = data_dir / "CHANGES.jsonl"
     if not path.exists():
         return []
-    import json
-
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     by_source: dict[str, set[str]] = {}
     fields: Counter = Counter()

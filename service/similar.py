@@ -13,17 +13,20 @@ from aiguillage.model import TriageModel
 from service.models import Case
 
 RECENT_CLOSED = 500
-_vectors: dict[tuple[str, str], sp.csr_matrix] = {}
+MAX_CACHED = 5 * RECENT_CLOSED
+_cache: dict[str, Any] = {"version": None, "vectors": {}}
 
 
 def _vector(model: TriageModel, case: Case) -> sp.csr_matrix:
-    """The model's features of a case, unit length; cached per model version (closed texts never change)."""
-    key = (model.version, case.id)
-    if key not in _vectors:
+    """The model's features of a case, unit length; cached for the serving model only (texts never change)."""
+    if _cache["version"] != model.version or len(_cache["vectors"]) > MAX_CACHED:
+        _cache["version"], _cache["vectors"] = model.version, {}
+    vectors = _cache["vectors"]
+    if case.id not in vectors:
         features = model.featurizer.transform([case.text_redacted])
         norm = sp.linalg.norm(features)
-        _vectors[key] = features / norm if norm else features
-    return _vectors[key]
+        vectors[case.id] = features / norm if norm else features
+    return vectors[case.id]
 
 
 def closest_closed_cases(session: Session, model: TriageModel, case: Case, k: int = 5) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from aiguillage.records import Case as LabelledCase
 from aiguillage.records import label_problems
 from aiguillage.redaction import Redactor
 from aiguillage.taxonomy import CHANNELS
-from service.models import ApiToken, AuditEvent, Case, Decision, User, utcnow
+from service.models import ROLES, ApiToken, AuditEvent, Case, Decision, User, utcnow
 from service.security import TextVault, hash_password, hash_token, new_token
 
 
@@ -148,8 +148,6 @@ def closed_cases_for_training(session: Session) -> list[LabelledCase]:
 
 def create_token(session: Session, *, user_name: str, role: str) -> str:
     """A new API token for this user (created if needed); only its hash is stored."""
-    from service.models import ROLES
-
     if role not in ROLES:
         raise InputError(f"rôle inconnu {role!r} (attendu : {', '.join(ROLES)})")
     user = session.scalar(select(User).where(User.name == user_name))

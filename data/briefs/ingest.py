@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from aiguillage.taxonomy import CHANNELS, EMETTEUR, MOTIFS, PRESTATIONS, RECEVABILITE  # noqa: E402
+from aiguillage.records import label_problems  # noqa: E402
+from aiguillage.taxonomy import CHANNELS  # noqa: E402
 
 BRIEFS = Path(__file__).parent
 
@@ -119,23 +120,9 @@ def parse_drafts(writer: str) -> list[tuple[str, str, int, str, str]]:
 
 
 def validate(labels: dict) -> list[str]:
-    problems = []
     if set(labels) != LABEL_KEYS:
-        problems.append(f"label keys must be exactly {sorted(LABEL_KEYS)}")
-        return problems
-    for code in labels["motifs"]:
-        if code not in MOTIFS.codes:
-            problems.append(f"unknown motif {code!r}")
-    for code in labels["prestations"]:
-        if code not in PRESTATIONS.codes:
-            problems.append(f"unknown prestation {code!r}")
-    if labels["recevabilite"] not in RECEVABILITE.codes:
-        problems.append(f"unknown recevabilite {labels['recevabilite']!r}")
-    if labels["emetteur"] not in EMETTEUR.codes:
-        problems.append(f"unknown emetteur {labels['emetteur']!r}")
-    if not isinstance(labels["urgence"], bool):
-        problems.append("urgence must be true or false")
-    return problems
+        return [f"label keys must be exactly {sorted(LABEL_KEYS)}"]
+    return label_problems({"id": "draft", "text": "-", **labels})
 
 
 def main(writer: str) -> int:
@@ -167,6 +154,15 @@ def main(writer: str) -> int:
         record = {"id": case_id, "text": text, **labels, "channel": channel, "writer": writer}
         records.append({**record, "tags": brief_tags(brief)})
     out = ROOT / "data" / "annotated" / "saisines" / f"{writer}.jsonl"
+    changes = ROOT / "data" / "annotated" / "CHANGES.jsonl"
+    corrected = (
+        {json.loads(line)["id"] for line in changes.read_text(encoding="utf-8").splitlines() if line}
+        if changes.exists()
+        else set()
+    )
+    if out.exists() and corrected & set(briefs):
+        print(f"{out.relative_to(ROOT)} carries logged label corrections (CHANGES.jsonl): not overwritten from drafts")
+        return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     records.sort(key=lambda r: r["id"])
     partial = out.with_suffix(".jsonl.partial")
