@@ -35,6 +35,8 @@ class TrainConfig:
 
     seed: int = 13
     # A dev grid over 8..256 moved dev scores by 0.005 at most and doubled training time.
+    # Block weights from 5-fold cross-validation on train+dev (2712 cases, test untouched): cues at
+    # 0.3 cost 0.03 of recevabilité macro-F1 against 0.1, characters at 0.6 beat 0.3 on every head.
     c_grid: tuple[float, ...] = (32.0,)
     n_jobs: int = 2
     class_weight: str | None = "balanced"
@@ -45,9 +47,9 @@ class TrainConfig:
             "char_ngrams": (3, 5),
             "min_df": 2,
             "char_min_df": 3,
-            "char_weight": 0.3,
+            "char_weight": 0.6,
             "vector_weight": 0.3,
-            "cue_weight": 0.3,
+            "cue_weight": 0.1,
         }
     )
 
