@@ -3,6 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI must see the dependency annotations, which are local.
 """
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -10,8 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -22,8 +24,7 @@ from aiguillage.settings import Settings
 from service import store, web
 from service.db import make_engine, make_sessionmaker, upgrade_database
 from service.model_holder import ModelHolder
-from service.models import User
-from service.security import TextVault
+from service.security import Caller, TextVault, TokenCache, hash_token
 
 
 class PredictIn(BaseModel):
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
         app.state.vault = TextVault(secret)
         app.state.web_sessions = web.Sessions(secret, settings.session_max_age_seconds)
         app.state.models_dir = settings.models_dir
+        app.state.tokens = TokenCache()
         yield
         holder.stop()
         engine.dispose()
@@ -106,15 +108,25 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
 
     SessionDep = Annotated[Session, Depends(get_session)]
 
-    def current_user(session: SessionDep, authorization: Annotated[str | None, Header()] = None) -> User:
+    def caller_for_token(request: Request, token: str) -> Caller | None:
+        with request.app.state.sessions() as session:
+            user = store.user_for_token(session, token)
+            return Caller(user.name, user.role) if user is not None else None
+
+    async def current_user(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
         if not authorization or not authorization.startswith("Bearer "):
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "jeton manquant / missing bearer token")
-        user = store.user_for_token(session, authorization.removeprefix("Bearer ").strip())
-        if user is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "jeton invalide / invalid token")
-        return user
+        token = authorization.removeprefix("Bearer ").strip()
+        tokens: TokenCache = request.app.state.tokens
+        caller = tokens.get(hash_token(token))
+        if caller is None:
+            caller = await run_in_threadpool(caller_for_token, request, token)
+            if caller is None:
+                raise HTTPException(status.HTTP_401_UNAUTHORIZED, "jeton invalide / invalid token")
+            tokens.put(hash_token(token), caller)
+        return caller
 
-    UserDep = Annotated[User, Depends(current_user)]
+    UserDep = Annotated[Caller, Depends(current_user)]
 
     def services(request: Request) -> store.Services:
         state = request.app.state
@@ -141,11 +153,13 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
     def health(request: Request) -> dict[str, Any]:
         return {"status": "ok", "model_version": request.app.state.holder.model.version}
 
+    # Inline on the event loop: the work is a few milliseconds of CPU under the GIL, so a worker
+    # thread would add a hand-over per request and no parallelism; the answer is serialised once.
     @app.post("/api/v1/predict")
-    def predict(body: PredictIn, request: Request, user: UserDep) -> dict[str, Any]:
+    async def predict(body: PredictIn, request: Request, user: UserDep) -> Response:
         store.validate_text(body.text)
         (suggestion,) = request.app.state.holder.model.predict([body.text])
-        return suggestion
+        return Response(json.dumps(suggestion, ensure_ascii=False), media_type="application/json")
 
     @app.post("/api/v1/cases", status_code=status.HTTP_201_CREATED)
     def create_case(body: CaseIn, request: Request, session: SessionDep, user: UserDep) -> dict[str, Any]:

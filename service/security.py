@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -48,3 +50,34 @@ class TextVault:
 
     def open(self, sealed: bytes) -> str:
         return self._fernet.decrypt(sealed).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling the API: enough to authorise, detached from any database session."""
+
+    name: str
+    role: str
+
+
+class TokenCache:
+    """Recently verified tokens, so a busy client does not cost a database query per request.
+
+    A token removed from the database stops working after at most ``ttl_seconds``.
+    """
+
+    def __init__(self, ttl_seconds: float = 10.0, max_entries: int = 10_000) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[Caller, float]] = {}
+
+    def get(self, token_hash: str) -> Caller | None:
+        entry = self._entries.get(token_hash)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, token_hash: str, caller: Caller) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[token_hash] = (caller, time.monotonic() + self.ttl_seconds)

@@ -152,3 +152,19 @@ def test_api_bad_case_input_changes_nothing(client):
         response = client.post("/api/v1/cases", json=payload, headers=client.bearer)
         assert response.status_code == 422, response.text
     assert len(client.get("/api/v1/cases", headers=client.bearer).json()) == before
+
+
+def test_token_cache_forgets_after_its_lifetime_and_stays_bounded(monkeypatch):
+    from service import security
+
+    now = [1000.0]
+    monkeypatch.setattr(security.time, "monotonic", lambda: now[0])
+    cache = security.TokenCache(ttl_seconds=10, max_entries=2)
+    cache.put("a", security.Caller("guichet", "service"))
+    assert cache.get("a") == security.Caller("guichet", "service")
+    now[0] += 11
+    assert cache.get("a") is None
+    cache.put("b", security.Caller("b", "service"))
+    cache.put("c", security.Caller("c", "service"))
+    cache.put("d", security.Caller("d", "service"))
+    assert len(cache._entries) <= 2 and cache.get("d") is not None
