@@ -123,7 +123,7 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
     def analyze(self, text: str) -> Analysis:
         redacted = self.redactor.redact(text).text
         marked = _PLACEHOLDER_RE.sub(lambda m: f" {PLACEHOLDER_TOKENS[m.group()]} ", redacted)
-        doc = self.nlp(marked)
+        doc = self.nlp.make_doc(marked)  # the tokenizer alone: no pipeline component is loaded
         entries = self.__dict__.setdefault("_token_cache", {})
         words: list[str] = []
         vector_rows: list[int] = []
