@@ -355,6 +355,26 @@ def token_create(
             fail(str(error))
 
 
+@token_app.command("revoke")
+def token_revoke(user: Annotated[str, typer.Option(help="User name whose tokens stop working.")]) -> None:
+    """Revoke every API token of USER (a running service refuses them within 10 seconds).
+
+    Example: aiguillage token revoke --user guichet
+    """
+    from service.db import make_engine, make_sessionmaker, upgrade_database
+    from service.store import revoke_tokens
+
+    settings = Settings()
+    url = settings.resolved_database_url
+    upgrade_database(url)
+    with make_sessionmaker(make_engine(url))() as session:
+        try:
+            count = revoke_tokens(session, user_name=user)
+        except LookupError:
+            fail(f"no user named {user}")
+    typer.echo(f"{count} token(s) of {user} revoked")
+
+
 @user_app.command("create")
 def user_create(
     user: Annotated[str, typer.Option(help="User name.")],

@@ -445,6 +445,7 @@ CUES: tuple[Cue, ...] = (
 )
 
 CUE_NAMES = tuple(cue.name for cue in CUES)
+CUES_BY_NAME = {cue.name: cue for cue in CUES}
 CUE_LIBELLES = {cue.name: cue.libelle for cue in CUES}
 
 

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from aiguillage.cues import CUES_BY_NAME
 from aiguillage.taxonomy import ROUTING
 from aiguillage.text import fold
 
-# (partner shown to the mediator, pattern over the folded text); first match wins.
-PARTNERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("MDPH", r"\bmdph\b|cdaph|taux d.?incapacite"),
-        ("CPAM", r"\bcpam\b|assurance maladie|ameli|indemnites? journalieres?|carte vitale"),
-        ("France Travail", r"france travail|pole emploi|allocation chomage|\bare\b"),
-        ("Conseil départemental", r"conseil departemental|departement"),
-        ("Impôts (DGFiP)", r"\bimpots?\b|avis d.?imposition|prelevement a la source|dgfip"),
-        ("Caisse de retraite (Carsat)", r"carsat|cnav|caisse de retraite|retraite"),
-        ("MSA", r"\bmsa\b|mutualite sociale agricole"),
-        ("Bailleur (litige privé)", r"proprietaire|bailleur|agence immobiliere|depot de garantie"),
-        (
-            "Juge aux affaires familiales (litige entre parents)",
-            r"juge aux affaires familiales|\bjaf\b|autre parent|\bex\b",
-        ),
-    )
+# (partner shown to the mediator, the cue that recognises it); first match wins, so the bodies
+# whose decisions are most often contested come before the broader words of private disputes.
+PARTNERS: tuple[tuple[str, str], ...] = (
+    ("MDPH", "partner_mdph"),
+    ("CPAM", "partner_cpam"),
+    ("France Travail", "partner_france_travail"),
+    ("Conseil départemental", "partner_departement"),
+    ("Impôts (DGFiP)", "partner_impots"),
+    ("Caisse de retraite ou MSA", "partner_retraite"),
+    ("Bailleur (litige privé)", "private_landlord"),
+    ("Juge aux affaires familiales (litige entre parents)", "private_other_parent"),
 )
 
 
 def partner_named(text: str) -> str | None:
     folded = fold(text)
-    return next((name for name, pattern in PARTNERS if pattern.search(folded)), None)
+    return next((name for name, cue in PARTNERS if CUES_BY_NAME[cue].found_in(folded)), None)
 
 
 def route(recevabilite: str, text: str) -> dict[str, Any]:

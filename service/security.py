@@ -73,7 +73,7 @@ class TokenCache:
 
     def get(self, token_hash: str) -> Caller | None:
         entry = self._entries.get(token_hash)
-        if entry is None or entry[1] < time.monotonic():
+        if entry is None or entry[1] <= time.monotonic():
             return None
         return entry[0]
 

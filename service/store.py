@@ -164,6 +164,19 @@ def create_token(session: Session, *, user_name: str, role: str) -> str:
     return token
 
 
+def revoke_tokens(session: Session, *, user_name: str) -> int:
+    """Delete every API token of this user; running services refuse them within the token cache's lifetime."""
+    user = session.scalar(select(User).where(User.name == user_name))
+    if user is None:
+        raise LookupError(user_name)
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    for token in tokens:
+        session.delete(token)
+    audit(session, "cli", "token.revoke", target=user_name, count=len(tokens))
+    session.commit()
+    return len(tokens)
+
+
 def set_password(session: Session, *, user_name: str, role: str, password: str) -> None:
     user = session.scalar(select(User).where(User.name == user_name))
     if user is None:

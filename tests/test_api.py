@@ -7,11 +7,13 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from aiguillage.settings import Settings
 from service.app import create_app
 from service.db import make_engine, make_sessionmaker
+from service.models import ApiToken, User
+from service.security import hash_token
 from service.store import create_token
 
 POSTGRES_URL = os.environ.get("AIGUILLAGE_TEST_POSTGRES_URL")
@@ -168,3 +170,19 @@ def test_token_cache_forgets_after_its_lifetime_and_stays_bounded(monkeypatch):
     cache.put("c", security.Caller("c", "service"))
     cache.put("d", security.Caller("d", "service"))
     assert len(cache._entries) <= 2 and cache.get("d") is not None
+
+
+def test_a_revoked_token_is_refused_once_the_cache_lets_go(client):
+    from service.security import TokenCache
+    from service.store import revoke_tokens
+
+    service = {"Authorization": f"Bearer {client.tokens['service']}"}
+    assert client.post("/api/v1/predict", json={"text": SAISINE}, headers=service).status_code == 200
+    with client.app.state.sessions() as session:
+        user = session.scalar(
+            select(User).join(ApiToken).where(ApiToken.token_hash == hash_token(client.tokens["service"]))
+        )
+        assert revoke_tokens(session, user_name=user.name) == 1
+    client.app.state.tokens = TokenCache(ttl_seconds=0)
+    assert client.post("/api/v1/predict", json={"text": SAISINE}, headers=service).status_code == 401
+    assert client.post("/api/v1/predict", json={"text": SAISINE}, headers=client.bearer).status_code == 200
