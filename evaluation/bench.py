@@ -222,7 +222,33 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]], serving: dict[st
         f"serving process, {serving['peak_rss_mb_workers']} MB in the largest worker.",
         "",
     ]
-    return "\n".join(lines + _scale_section(folder) + _api_section(folder))
+    return "\n".join(lines + _slices_section(folder) + _scale_section(folder) + _api_section(folder))
+
+
+def _slices_section(folder: Path) -> list[str]:
+    path = folder / "slices.json"
+    if not path.exists():
+        return []
+    by_peer = json.loads(path.read_text())
+    peers = list(by_peer)
+    first = by_peer[peers[0]]
+    versus = " / ".join(peers)
+    lines = [
+        "## The hard slices of the test split",
+        "",
+        f"`python -m evaluation.slices`: {versus}, trained as above, scored on the test cases that carry each tag "
+        "(a case may be in several slices; small slices are noisy, n says how small).",
+        "",
+        f"| slice | n | recevabilité accuracy ({versus}) | motifs micro-F1 | prestations micro-F1 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, row in first.items():
+        cells = [
+            " / ".join(f"{by_peer[peer][name][key]:.2f}" for peer in peers)
+            for key in ("recevabilite_accuracy", "motifs_micro_f1", "prestations_micro_f1")
+        ]
+        lines.append(f"| {name} | {row['n']} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def _scale_section(folder: Path) -> list[str]:
