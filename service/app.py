@@ -137,6 +137,10 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
         messages = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in error.errors()]
         return JSONResponse({"error": "; ".join(messages)}, status_code=422)
 
+    @app.exception_handler(web.LoginRequired)
+    async def login_required(request: Request, _: web.LoginRequired) -> Response:
+        return web.login_redirect(request)
+
     @app.exception_handler(store.InputError)
     async def bad_input(_: Request, error: store.InputError) -> JSONResponse:
         return JSONResponse({"error": str(error)}, status_code=422)

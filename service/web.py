@@ -44,6 +44,14 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(heads=HEADS_BY_NAME, objective_days=OBJECTIVE_DAYS)
 
 
+class LoginRequired(Exception):
+    """A page needs a logged-in mediator or admin; the application answers with the login page."""
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/connexion?suite={request.url.path}", status_code=303)
+
+
 class Sessions:
     """Signed session cookies holding the user name and a CSRF token."""
 
@@ -83,15 +91,13 @@ def make_router() -> APIRouter:
     def session_of(request: Request) -> Session:
         return request.app.state.sessions()
 
-    def login_required(request: Request, db: Session) -> tuple[User | None, dict[str, str] | None]:
+    def logged_in(request: Request, db: Session) -> tuple[User, dict[str, str]]:
+        """The user of the session cookie and its data, or ``LoginRequired``."""
         data = request.app.state.web_sessions.read(request)
-        if data is None:
-            return None, None
-        user = db.scalar(select(User).where(User.name == data["user"]))
-        return (user, data) if user is not None and user.role in ("mediator", "admin") else (None, None)
-
-    def to_login(request: Request) -> RedirectResponse:
-        return RedirectResponse(f"/connexion?suite={request.url.path}", status_code=303)
+        user = db.scalar(select(User).where(User.name == data["user"])) if data is not None else None
+        if user is None or user.role not in ("mediator", "admin"):
+            raise LoginRequired
+        return user, data
 
     def csrf_ok(data: dict[str, str], token: str) -> bool:
         return hmac.compare_digest(data["csrf"], token or "")
@@ -130,9 +136,7 @@ def make_router() -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     def queue(request: Request) -> Response:
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
             cases = store.open_queue(db, user.name)
             rows = [
                 {"case": case, "days": (date.today() - case.received_at).days, "prediction": case.prediction}
@@ -143,9 +147,7 @@ def make_router() -> APIRouter:
     @router.get("/dossiers/{case_id}", response_class=HTMLResponse)
     def case_page(request: Request, case_id: str, message: str | None = None) -> Response:
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
             case = store.get_case(db, case_id, user.name, original=True)
             if case is None:
                 return render(request, "error.html", 404, user=user, csrf=data["csrf"], message="Dossier introuvable.")
@@ -201,9 +203,7 @@ def make_router() -> APIRouter:
     async def decide(request: Request, case_id: str) -> Response:
         form = await request.form()
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
             case = db.get(Case, case_id)
             if case is None:
                 return render(request, "error.html", 404, user=user, csrf=data["csrf"], message="Dossier introuvable.")
@@ -226,9 +226,7 @@ def make_router() -> APIRouter:
     @router.get("/saisines/nouvelle", response_class=HTMLResponse)
     def new_case_page(request: Request) -> Response:
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
             return render(
                 request,
                 "new_case.html",
@@ -244,9 +242,7 @@ def make_router() -> APIRouter:
         request: Request, texte: str = Form(""), canal: str = Form(""), recue_le: str = Form(""), csrf: str = Form("")
     ) -> Response:
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
             form = {"channel": canal, "received_at": recue_le, "text": texte}
             if not csrf_ok(data, csrf):  # keep the text typed or pasted, ask to confirm
                 return render(
@@ -282,9 +278,7 @@ def make_router() -> APIRouter:
     @router.get("/modele", response_class=HTMLResponse)
     def model_page(request: Request) -> Response:
         with session_of(request) as db:
-            user, data = login_required(request, db)
-            if user is None:
-                return to_login(request)
+            user, data = logged_in(request, db)
         model = request.app.state.holder.model
         card = read_card(request.app.state.models_dir, model.version)
         return render(request, "model.html", user=user, csrf=data["csrf"], card=card)
