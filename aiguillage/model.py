@@ -114,7 +114,7 @@ class TriageModel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for key in ("_weights", "_bias", "_slices"):
+        for key in ("_weights", "_bias", "_slices", "_terms"):
             state.pop(key, None)
         return state
 
@@ -129,6 +129,10 @@ class TriageModel:
             start += len(head.classes_)
         self._weights = np.ascontiguousarray(np.vstack(blocks).T) if blocks else np.zeros((0, 0), np.float32)
         self._bias = np.concatenate(biases) if biases else np.zeros(0, np.float32)
+        # What each feature reads as in a reason (None for character n-grams, vector dimensions and
+        # function words): computed once, so a reason only looks at the few features it can show.
+        names = getattr(self.featurizer, "feature_names_", None)
+        self._terms = np.array([readable_term(str(n)) for n in names], dtype=object) if names is not None else None
 
     def pipeline(self, head: str) -> Pipeline:
         """The scikit-learn pipeline of one head (text in, calibrated probabilities out)."""
@@ -152,6 +156,7 @@ class TriageModel:
         self, text: str, features: sp.csr_matrix, probabilities: dict[str, np.ndarray], with_reasons: bool
     ) -> dict[str, Any]:
         suggestion: dict[str, Any] = {"model_version": self.version}
+        shown = self._explainable(features) if with_reasons else None
         for name in ("motifs", "prestations"):
             head = self.heads[name]
             entries = []
@@ -160,7 +165,7 @@ class TriageModel:
                 predicted = bool(score >= head.thresholds_[index])
                 entry: dict[str, Any] = {"code": code, "score": round(score, 4), "predicted": predicted}
                 if predicted and with_reasons:
-                    entry["reasons"] = self.reasons(features, name, index)
+                    entry["reasons"] = self._reasons(shown, name, index)
                 entries.append(entry)
             suggestion[name] = sorted(entries, key=lambda e: -e["score"])
         for name in ("recevabilite", "emetteur"):
@@ -171,24 +176,32 @@ class TriageModel:
             if name == "recevabilite":
                 entry["scores"] = {code: round(float(s), 4) for code, s in zip(head.classes_, scores, strict=True)}
             if with_reasons:
-                entry["reasons"] = self.reasons(features, name, best)
+                entry["reasons"] = self._reasons(shown, name, best)
             suggestion[name] = entry
         urgency = self.heads["urgence"]
         score = float(probabilities["urgence"][0])
         suggestion["urgence"] = {"predicted": bool(score >= urgency.thresholds_[0]), "score": round(score, 4)}
         if with_reasons and suggestion["urgence"]["predicted"]:
-            suggestion["urgence"]["reasons"] = self.reasons(features, "urgence", 0)
+            suggestion["urgence"]["reasons"] = self._reasons(shown, "urgence", 0)
         suggestion["routing"] = route(suggestion["recevabilite"]["code"], text)
         return suggestion
 
     def reasons(self, features: sp.csr_matrix, head: str, index: int) -> list[dict[str, Any]]:
         """The words and cues of this text that pushed this label up the most."""
-        coef = self.heads[head].coef_[index]
+        return self._reasons(self._explainable(features), head, index)
+
+    def _explainable(self, features: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(columns, values, terms) of the features of one text that a reason can show."""
         columns, values = features.indices, features.data
-        contributions = values * coef[columns]
-        names = self.featurizer.feature_names_
+        terms = self._terms[columns]
+        keep = terms != None  # noqa: E711 (element-wise on an object array)
+        return columns[keep], values[keep], terms[keep]
+
+    def _reasons(self, shown: tuple[np.ndarray, np.ndarray, np.ndarray], head: str, index: int) -> list[dict[str, Any]]:
+        columns, values, terms = shown
+        contributions = values * self.heads[head].coef_[index][columns]
         # Only the strongest few can be shown: a partial sort of them, not of every feature.
-        strongest = min(len(contributions), 8 * MAX_REASONS)
+        strongest = min(len(contributions), 4 * MAX_REASONS)
         order = np.argpartition(-contributions, strongest - 1)[:strongest] if strongest else np.zeros(0, int)
         order = order[np.argsort(-contributions[order])]
         reasons, seen = [], set()
@@ -196,8 +209,8 @@ class TriageModel:
             weight = float(contributions[position])
             if weight <= 0 or len(reasons) >= MAX_REASONS:
                 break
-            term = readable_term(str(names[columns[position]]))
-            if term is None or term in seen:
+            term = terms[position]
+            if term in seen:
                 continue
             seen.add(term)
             reasons.append({"term": term, "weight": round(weight, 3)})

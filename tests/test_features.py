@@ -37,3 +37,18 @@ def test_features_fast_transform_equals_scikit_learn(mini_cases):
     fast = fitted.transform_analyses(analyses).toarray()
     reference = fitted.transform_analyses_sklearn(analyses).toarray()
     np.testing.assert_allclose(fast, reference, rtol=1e-5, atol=1e-6)
+
+
+def test_features_chunk_cache_gives_spacy_words_on_the_corpus():
+    """Tokenizing space-separated chunks (cached) must give the words of spaCy's whole-text tokenization."""
+    from spacy.attrs import ORTH
+
+    from aiguillage.records import load_cases
+    from tests.conftest import REPO
+
+    texts = [case.text for case in load_cases(REPO / "data" / "annotated")]
+    texts += ["Deux  espaces,\n\n  puis des lignes ; ce n'est  pas\tun paiement.", " début et fin "]
+    chunked, whole = TextFeaturizer(), TextFeaturizer()
+    whole.token_ids = lambda text: whole.nlp.make_doc(text).to_array([ORTH]).tolist()
+    for text in texts:
+        assert chunked.analyze(text).words == whole.analyze(text).words, text[:80]
