@@ -29,6 +29,7 @@ _WORD, _SEPARATOR, _ELIDED_NEGATION = 0, 1, 2
 _MONEY = re.compile(r"^\d+(?:[.,\s]\d+)*(?:€|eur|euros?)?$")
 _DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?$")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def number_class(token: str) -> str | None:
@@ -46,7 +47,7 @@ class Analysis:
     """What one pass over a text gives the vectorizers."""
 
     words: list[str]
-    folded: str
+    folded: str  # folded text for the character n-grams, numbers as "0"
     vector: np.ndarray
     cues: list[float]
 
@@ -149,7 +150,9 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
             if form in NEGATION_CUES:
                 negated = NEGATION_SCOPE
         folded_text = fold(marked)
-        return Analysis(words, folded_text, self._mean_vector(vector_rows), cue_vector(folded_text))
+        # Characters see every number as "0": a date or an amount must not move a suggestion.
+        for_characters = _DIGIT_RUN.sub("0", folded_text)
+        return Analysis(words, for_characters, self._mean_vector(vector_rows), cue_vector(folded_text))
 
     def token_ids(self, text: str) -> list[int]:
         """spaCy's tokens of the text (as vocabulary ids), tokenizing each space-separated chunk once per process.

@@ -52,3 +52,10 @@ def test_features_chunk_cache_gives_spacy_words_on_the_corpus():
     whole.token_ids = lambda text: whole.nlp.make_doc(text).to_array([ORTH]).tolist()
     for text in texts:
         assert chunked.analyze(text).words == whole.analyze(text).words, text[:80]
+
+
+def test_features_characters_do_not_see_which_number():
+    first = featurizer.analyze("Réclamation le 4 avril pour 312 euros.")
+    second = featurizer.analyze("Réclamation le 27 avril pour 1 187,50 euros.")
+    assert "reclamation le 0 avril pour 0 euros" in first.folded
+    assert "reclamation le 0 avril pour 0 0,0 euros" in second.folded
