@@ -261,7 +261,8 @@ def _scale_section(folder: Path) -> list[str]:
         "## Training cost as the corpus grows",
         "",
         "`python -m evaluation.scale`: the corpus resampled to N cases (new ids, repeated texts, redaction done "
-        "beforehand as for closed cases), one full training per size in a fresh process.",
+        "beforehand as for closed cases), one full training per size in a fresh process"
+        + (f", measured {base['measured']}." if "measured" in base else "."),
         "",
         "| cases | training (s) | s per 1,000 cases | peak memory (MB) | features |",
         "|---:|---:|---:|---:|---:|",
