@@ -408,13 +408,21 @@ def bench(
     output: Annotated[Path, typer.Option(help="Folder for RESULTS.md and results.json.")] = Path(
         "evaluation/benchmarks"
     ),
+    serving_only: Annotated[
+        bool, typer.Option("--serving-only", help="Only measure the production model as served again.")
+    ] = False,
 ) -> None:
     """Train each peer on the train split, score it on the frozen test split, time it, write RESULTS.md.
 
     Needs the production model for the serving figures. Example: aiguillage bench --peers aiguillage,tfidf
     """
-    from evaluation.bench import run_benchmark
+    from evaluation.bench import remeasure_serving, run_benchmark
 
+    if serving_only:
+        serving = remeasure_serving(Settings(), output)
+        typer.echo(f"served: {serving['batch_texts_per_s']} texts/s on {serving['workers']} workers")
+        typer.echo(f"written to {output / 'RESULTS.md'}")
+        return
     results = run_benchmark(Settings(), [p.strip() for p in peers.split(",") if p.strip()], output)
     for result in results:
         typer.echo(
