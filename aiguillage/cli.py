@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -109,6 +111,17 @@ def data_agreement(
         typer.echo(f"{row.field:<13} n={row.n}  observed {row.observed:.3f}  kappa {row.kappa:.3f}{f1}")
 
 
+@contextmanager
+def _store_session(settings: Settings) -> Iterator[Any]:
+    """A session on the case store, its schema migrated first (the service does the same at start)."""
+    from service.db import make_engine, make_sessionmaker, upgrade_database
+
+    url = settings.resolved_database_url
+    upgrade_database(url)
+    with make_sessionmaker(make_engine(url))() as session:
+        yield session
+
+
 def _secret(settings: Settings) -> bytes:
     from aiguillage.keys import load_or_create_secret
 
@@ -159,15 +172,12 @@ def retrain(data: DataDir = None, seed: int = 13) -> None:
     """
     from aiguillage.registry import production_version, read_card
     from aiguillage.registry import promote as promote_version
-    from service.db import make_engine, make_sessionmaker, upgrade_database
     from service.store import closed_cases_for_training
     from training.gate import gate
     from training.register import train_version
 
     settings = Settings()
-    url = settings.resolved_database_url
-    upgrade_database(url)
-    with make_sessionmaker(make_engine(url))() as session:
+    with _store_session(settings) as session:
         closed = closed_cases_for_training(session)
     version, result = train_version(
         settings, data_dir=data, seed=seed, extra_cases=closed, extra_description={"closed_cases": len(closed)}
@@ -342,13 +352,10 @@ def token_create(
 
     Example: aiguillage token create --user guichet --role service
     """
-    from service.db import make_engine, make_sessionmaker, upgrade_database
     from service.store import ConflictError, InputError, create_token
 
     settings = Settings()
-    url = settings.resolved_database_url
-    upgrade_database(url)
-    with make_sessionmaker(make_engine(url))() as session:
+    with _store_session(settings) as session:
         try:
             typer.echo(create_token(session, user_name=user, role=role))
         except (InputError, ConflictError) as error:
@@ -361,13 +368,10 @@ def token_revoke(user: Annotated[str, typer.Option(help="User name whose tokens 
 
     Example: aiguillage token revoke --user guichet
     """
-    from service.db import make_engine, make_sessionmaker, upgrade_database
     from service.store import revoke_tokens
 
     settings = Settings()
-    url = settings.resolved_database_url
-    upgrade_database(url)
-    with make_sessionmaker(make_engine(url))() as session:
+    with _store_session(settings) as session:
         try:
             count = revoke_tokens(session, user_name=user)
         except LookupError:
@@ -385,7 +389,6 @@ def user_create(
 
     Example: aiguillage user create --user mdupont --role mediator
     """
-    from service.db import make_engine, make_sessionmaker, upgrade_database
     from service.store import set_password
 
     if role not in ("mediator", "admin"):
@@ -393,9 +396,7 @@ def user_create(
     if len(password) < 10:
         fail("the password needs at least 10 characters")
     settings = Settings()
-    url = settings.resolved_database_url
-    upgrade_database(url)
-    with make_sessionmaker(make_engine(url))() as session:
+    with _store_session(settings) as session:
         set_password(session, user_name=user, role=role, password=password)
     typer.echo(f"user {user} ({role}) can log in")
 

@@ -118,12 +118,13 @@ def create_app(settings: Settings | None = None, *, watch_models: bool = True) -
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "jeton manquant / missing bearer token")
         token = authorization.removeprefix("Bearer ").strip()
         tokens: TokenCache = request.app.state.tokens
-        caller = tokens.get(hash_token(token))
+        token_hash = hash_token(token)
+        caller = tokens.get(token_hash)
         if caller is None:
             caller = await run_in_threadpool(caller_for_token, request, token)
             if caller is None:
                 raise HTTPException(status.HTTP_401_UNAUTHORIZED, "jeton invalide / invalid token")
-            tokens.put(hash_token(token), caller)
+            tokens.put(token_hash, caller)
         return caller
 
     UserDep = Annotated[Caller, Depends(current_user)]
