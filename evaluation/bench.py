@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from aiguillage.metrics import evaluate_probabilities
-from aiguillage.records import load_cases
+from aiguillage.records import Case, load_cases
 from aiguillage.settings import Settings
 from training.prepare import redact_cases
 from training.train import split_cases
@@ -31,12 +31,16 @@ SERVING_SECONDS = 10.0
 WARM_UP_PASSES = 2
 
 
-def _measure(peer_key: str, data_dir: str, cache_dir: str, queue: multiprocessing.Queue) -> None:
+def redacted_splits(settings: Settings) -> dict[str, list[Case]]:
+    """The corpus redacted as for training (cached), in its train, dev and frozen test splits."""
+    return split_cases(redact_cases(load_cases(settings.data_dir), settings.var_dir / "cache"))
+
+
+def _measure(peer_key: str, settings: Settings, queue: multiprocessing.Queue) -> None:
     """Run in a child process: train one peer, score it, time it, report its peak memory."""
     from evaluation.peers import PEERS
 
-    cases = redact_cases(load_cases(Path(data_dir)), Path(cache_dir))
-    splits = split_cases(cases)
+    splits = redacted_splits(settings)
     peer = PEERS[peer_key]()
     started = time.perf_counter()
     peer.fit(splits["train"], splits["dev"])
@@ -97,9 +101,7 @@ def _summary(scores: dict[str, Any]) -> dict[str, float]:
 def run_peer(peer_key: str, settings: Settings) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(
-        target=_measure, args=(peer_key, str(settings.data_dir), str(settings.var_dir / "cache"), queue)
-    )
+    process = context.Process(target=_measure, args=(peer_key, settings, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -136,7 +138,7 @@ def _serve(settings: Settings, texts: list[str], workers: int, queue: multiproce
     queue.put(
         {
             "batch_texts_per_s": round(throughput),
-            "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC} at commit {_commit()}",
+            "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC} at commit {current_commit()}",
             "method": f"over the test texts after {WARM_UP_PASSES} warm-up passes, for {SERVING_SECONDS:.0f} s",
             "workers": workers,
             "peak_rss_mb_main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -145,7 +147,7 @@ def _serve(settings: Settings, texts: list[str], workers: int, queue: multiproce
     )
 
 
-def _commit() -> str:
+def current_commit() -> str:
     try:
         return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
@@ -156,15 +158,15 @@ def _commit() -> str:
 
 def run_benchmark(settings: Settings, peers: Sequence[str], output: Path) -> list[dict[str, Any]]:
     results = [run_peer(key, settings) for key in peers]
-    cases = redact_cases(load_cases(settings.data_dir), settings.var_dir / "cache")
-    serving = serving_profile(settings, [case.text for case in split_cases(cases)["test"]])
+    splits = redacted_splits(settings)
+    serving = serving_profile(settings, [case.text for case in splits["test"]])
     output.mkdir(parents=True, exist_ok=True)
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(),
+        "commit": current_commit(),
         "machine": f"{platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}",
-        "test_cases": len(split_cases(cases)["test"]),
-        "train_cases": len(split_cases(cases)["train"]),
+        "test_cases": len(splits["test"]),
+        "train_cases": len(splits["train"]),
     }
     (output / "results.json").write_text(json.dumps({"meta": meta, "peers": results, "serving": serving}, indent=2))
     write_results(output)
@@ -173,8 +175,7 @@ def run_benchmark(settings: Settings, peers: Sequence[str], output: Path) -> lis
 
 def remeasure_serving(settings: Settings, output: Path) -> dict[str, Any]:
     """Measure the production model as served again and rewrite RESULTS.md (the peers' figures are kept)."""
-    cases = redact_cases(load_cases(settings.data_dir), settings.var_dir / "cache")
-    serving = serving_profile(settings, [case.text for case in split_cases(cases)["test"]])
+    serving = serving_profile(settings, [case.text for case in redacted_splits(settings)["test"]])
     recorded = json.loads((output / "results.json").read_text())
     recorded["serving"] = serving
     (output / "results.json").write_text(json.dumps(recorded, indent=2))

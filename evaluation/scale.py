@@ -15,13 +15,13 @@ import json
 import multiprocessing
 import random
 import resource
-import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiguillage.records import load_cases
 from aiguillage.settings import Settings
+from evaluation.bench import current_commit
 from training.prepare import redact_cases
 from training.train import TrainConfig, train
 
@@ -61,8 +61,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path("evaluation/benchmarks/scale.json"))
     args = parser.parse_args()
     results = measure([int(size) for size in args.sizes.split(",")], Settings())
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    measured = f"{datetime.now(UTC):%Y-%m-%d} at commit {commit or 'unknown'}"
+    measured = f"{datetime.now(UTC):%Y-%m-%d} at commit {current_commit()}"
     results = [{**row, "measured": measured} for row in results]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -15,17 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from aiguillage.metrics import slice_metrics
-from aiguillage.records import load_cases
 from aiguillage.settings import Settings
+from evaluation.bench import redacted_splits
 from evaluation.peers import PEERS
-from training.prepare import redact_cases
-from training.train import split_cases
 
 COMPARED = ("aiguillage", "tfidf")
 
 
 def run(settings: Settings) -> dict[str, Any]:
-    splits = split_cases(redact_cases(load_cases(settings.data_dir), settings.var_dir / "cache"))
+    splits = redacted_splits(settings)
     texts = [case.text for case in splits["test"]]
     by_peer = {}
     for key in COMPARED:
